@@ -1,0 +1,89 @@
+"""One article in one language, ready for the templates.
+
+In: an `Article`, a language, the config, and a `Translate` function (identity for English; the
+approved catalog for a translation).
+Out: an `EditionPage` with the body, editorial note and fields as HTML in that language, plus the
+problems found on the way (unsafe links, missing images) and the images the page needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from pipeline import markup
+from pipeline.config import Config
+from pipeline.errors import Problem
+from pipeline.load import Article
+from pipeline.localize import convert_digits, digit_system, format_date
+from pipeline.render import EditionPage
+from pipeline.segment import NOTE_CONTEXT, Translate, field_values, normalize, translate_tokens
+
+TextHtml = Callable[[str], str]
+
+
+@dataclass
+class EditionResult:
+    page: EditionPage
+    problems: list[Problem] = field(default_factory=list)
+    images: dict[str, Path] = field(default_factory=dict)
+
+
+def identity(_context: str | None, source: str) -> str:
+    return source
+
+
+def text_html_for(lang: str, config: Config) -> TextHtml:
+    """How a run of text becomes HTML in this language (escaping; for Urdu also digits and bidi)."""
+    if lang == "ur":
+        from pipeline.urdu import urdu_text_html
+
+        system = digit_system(lang, config.digits)
+        return lambda text: urdu_text_html(text, system)
+    return lambda text: markup.render_inline_text(text)
+
+
+def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
+                  alternates: tuple[tuple[str, str], ...] = ()) -> EditionResult:
+    text_html = text_html_for(lang, config)
+    system = digit_system(lang, config.digits)
+    problems: list[Problem] = []
+    images: dict[str, Path] = {}
+
+    def render_markdown(text: str, context: str | None, line_offset: int, field_name: str) -> str:
+        tokens, env = markup.parse(text)
+        res = markup.Resources(root=config.root, base_dir=config.articles_dir, where=article.path,
+                               line_offset=line_offset, field=field_name)
+        if translate is not identity:
+            translate_tokens(tokens, env, context, translate)
+        markup.check_links(tokens, res)
+        problems.extend(res.problems)
+        images.update(res.images)
+        return markup.render(tokens, env, text_html, lambda n: convert_digits(str(n), system))
+
+    body_html = render_markdown(article.body, None, article.body_line, "body")
+    note_html = render_markdown(article.editorial_note, NOTE_CONTEXT, 0, "editorial_note") \
+        if article.editorial_note else ""
+
+    fields = {ctx: translate(ctx, normalize(value)) if value else "" for ctx, value in field_values(article).items()}
+    page = EditionPage(
+        slug=article.slug,
+        lang=lang,
+        headline=fields["headline"],
+        headline_html=Markup(text_html(fields["headline"])),
+        dateline_html=Markup(text_html(fields["dateline"])),
+        author=fields["byline.author"],
+        author_html=Markup(text_html(fields["byline.author"])),
+        location_html=Markup(text_html(fields["byline.location"])) if fields["byline.location"] else Markup(""),
+        date_iso=article.date.isoformat(),
+        date_display=format_date(article.date, lang, config.digits),
+        body_html=Markup(body_html),
+        note_html=Markup(note_html),
+        summary=fields["summary"],
+        tags=article.tags,
+        alternates=alternates,
+    )
+    return EditionResult(page, problems, images)

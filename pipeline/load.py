@@ -1,0 +1,253 @@
+"""Load and validate articles.
+
+In: the Markdown files in `articles/` (UTF-8 with or without BOM, LF or CRLF), each with YAML
+front-matter as PRODUCT.md defines it.
+Out: frozen `Article`s for the good files and a list of `Problem`s for the bad ones, every problem
+in every file at once, each naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.config import KNOWN_LANGUAGES, Config
+from pipeline.errors import Problem
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages")
+BYLINE_FIELDS = ("author", "location")
+MAX_ARTICLE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Article:
+    """One English article as the editor wrote it."""
+
+    slug: str
+    path: str  # as shown to people: relative to the publication root
+    headline: str
+    date: dt.date
+    dateline: str
+    author: str
+    location: str
+    body: str  # Markdown
+    body_line: int  # file line number of the body's first line
+    editorial_note: str = ""  # Markdown
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+
+
+def decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 (with or without BOM) to text with LF line ends, or a problem saying what it looks like."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(where, None, None, "file is UTF-16; re-save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        guess = "Windows-1252 (Latin)" if _looks_cp1252(data) else "not any text encoding we know"
+        return None, Problem(where, line, None,
+                             f"file is not UTF-8 (it looks like {guess}); re-save it as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _looks_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def split_front_matter(text: str, where: str) -> tuple[str | None, str, int, Problem | None]:
+    """(front-matter YAML, body, body's first line number, problem)."""
+    if not text.strip():
+        return None, "", 1, Problem(where, 1, None, "file is empty; write front-matter and a body")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, "", 1, Problem(where, 1, None,
+                                    'expected "---" on the first line to open the front-matter')
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2, None
+    return None, "", 1, Problem(where, 1, None,
+                                'front-matter is never closed: add a line "---" after the last field')
+
+
+def load_article(path: Path, config: Config) -> tuple[Article | None, list[Problem]]:
+    """One file to an Article, or None and every problem found in it."""
+    where = config.display(path)
+    data = path.read_bytes()
+    if len(data) > MAX_ARTICLE_BYTES:
+        return None, [Problem(where, None, None,
+                              f"file is {len(data):,} bytes; articles are limited to {MAX_ARTICLE_BYTES:,}")]
+    text, problem = decode(data, where)
+    if text is None:
+        return None, [problem] if problem else []
+    front, body, body_line, problem = split_front_matter(text, where)
+    if front is None:
+        return None, [problem] if problem else []
+    try:
+        root = yaml.compose(front)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        what = getattr(err, "problem", None) or "invalid YAML"
+        return None, [Problem(where, line, None,
+                              f"front-matter is not valid YAML ({what}); check quotes and indentation")]
+    reader = _FieldReader(where)
+    fields = reader.mapping(root, 1, FIELDS, "front-matter")
+    if fields is None:
+        return None, reader.problems
+    headline = reader.text(fields, "headline", required=True, one_line=True)
+    date = reader.date(fields, "date")
+    dateline = reader.text(fields, "dateline", required=True, one_line=True)
+    author = location = ""
+    if "byline" not in fields:
+        reader.problems.append(Problem(where, 2, "byline",
+                                       "required; add byline: with author: (and optional location:)"))
+    else:
+        node, line = fields["byline"]
+        byline = reader.mapping(node, line, BYLINE_FIELDS, "byline")
+        if byline is not None:
+            author = reader.text(byline, "author", required=True, one_line=True, prefix="byline.")
+            location = reader.text(byline, "location", required=False, one_line=True, prefix="byline.")
+    note = reader.text(fields, "editorial_note", required=False)
+    summary = reader.text(fields, "summary", required=False)
+    tags = reader.words(fields, "tags")
+    langs = reader.words(fields, "languages")
+    for lang in langs:
+        if lang not in KNOWN_LANGUAGES:
+            reader.add(fields["languages"][1], "languages",
+                       f'unknown language "{lang}"; use codes from {sorted(KNOWN_LANGUAGES)}')
+    if langs and "en" not in langs:
+        reader.add(fields["languages"][1], "languages", "must include en, the source language")
+    slug = reader.text(fields, "slug", required=False, one_line=True) or path.stem
+    if not SLUG_RE.match(slug):
+        line = fields["slug"][1] if "slug" in fields else 1
+        reader.add(line, "slug", f'"{slug}" is not a valid slug: use lowercase a-z, 0-9 and single hyphens '
+                                 "(rename the file or set slug:)")
+    if not body.strip():
+        reader.add(body_line, "body", "the article has no body; write it after the closing ---")
+    if reader.problems or date is None:
+        return None, reader.problems
+    return Article(
+        slug=slug, path=where, headline=headline, date=date, dateline=dateline, author=author,
+        location=location, body=body, body_line=body_line, editorial_note=note, summary=summary,
+        tags=tuple(tags), languages=tuple(langs) if langs else config.languages,
+    ), []
+
+
+def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
+    """Every article under `articles/`, newest first, and every problem of every file."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    if not config.articles_dir.is_dir():
+        return [], [Problem("articles", None, None, "no articles/ folder here; is --root the publication root?")]
+    for path in sorted(config.articles_dir.glob("*.md")):
+        article, found = load_article(path, config)
+        problems.extend(found)
+        if article is not None:
+            articles.append(article)
+    by_slug: dict[str, list[Article]] = {}
+    for article in articles:
+        by_slug.setdefault(article.slug, []).append(article)
+    for slug, same in by_slug.items():
+        for article in same if len(same) > 1 else ():
+            others = ", ".join(o.path for o in same if o is not article)
+            problems.append(Problem(article.path, None, "slug",
+                                    f'"{slug}" is already used by {others}; give one of them another slug'))
+    articles = [group[0] for group in by_slug.values() if len(group) == 1]
+    articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    return articles, problems
+
+
+class _FieldReader:
+    """Reads typed values out of composed YAML nodes, recording problems with line numbers."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def add(self, line: int | None, field: str, message: str) -> None:
+        self.problems.append(Problem(self.where, line, field, message))
+
+    def mapping(self, node: yaml.Node | None, line: int, allowed: tuple[str, ...],
+                name: str) -> dict[str, tuple[yaml.Node, int]] | None:
+        if node is None or not isinstance(node, yaml.MappingNode):
+            self.add(line, name if name != "front-matter" else None,  # type: ignore[arg-type]
+                     f"{name} must be key: value lines")
+            return None
+        prefix = "" if name == "front-matter" else f"{name}."
+        out: dict[str, tuple[yaml.Node, int]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening ---
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                did = f'did you mean "{hint[0]}"? ' if hint else ""
+                self.add(key_line, prefix + key, f"unknown field; {did}allowed: {', '.join(allowed)}")
+            elif key in out:
+                self.add(key_line, prefix + key, "given twice; keep one")
+            else:
+                out[key] = (value_node, key_line)
+        return out
+
+    def text(self, fields: dict[str, tuple[yaml.Node, int]], key: str, *, required: bool,
+             one_line: bool = False, prefix: str = "") -> str:
+        if key not in fields:
+            if required:
+                self.add(None if prefix else 2, prefix + key, f"required; add {key}: to the front-matter")
+            return ""
+        node, line = fields[key]
+        if not isinstance(node, yaml.ScalarNode):
+            self.add(line, prefix + key, "expected text, found a list or mapping")
+            return ""
+        value = str(node.value).strip()
+        if node.tag.endswith(":null") and node.style is None and value in ("", "~", "null", "Null", "NULL"):
+            value = ""
+        if not value:
+            if required:
+                self.add(line, prefix + key, "is empty; write it after the colon")
+            return ""
+        if one_line and "\n" in value:
+            self.add(line, prefix + key, "must be one line")
+        return value
+
+    def date(self, fields: dict[str, tuple[yaml.Node, int]], key: str) -> dt.date | None:
+        if key not in fields:
+            self.add(2, key, "required; add date: YYYY-MM-DD")
+            return None
+        node, line = fields[key]
+        value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        match = DATE_RE.match(value)
+        if not match:
+            self.add(line, key, f'"{value}" is not a date; write it as YYYY-MM-DD, e.g. 2026-04-14')
+            return None
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError as err:
+            self.add(line, key, f'"{value}" is not a real calendar date ({err})')
+            return None
+
+    def words(self, fields: dict[str, tuple[yaml.Node, int]], key: str) -> list[str]:
+        if key not in fields:
+            return []
+        node, line = fields[key]
+        if isinstance(node, yaml.ScalarNode) and node.value.strip():
+            items = [node.value]  # a single word is a one-item list
+        elif isinstance(node, yaml.SequenceNode) and all(isinstance(i, yaml.ScalarNode) for i in node.value):
+            items = [i.value for i in node.value]
+        else:
+            self.add(line, key, "expected a list such as [energy, economy]")
+            return []
+        words = [str(i).strip() for i in items if str(i).strip()]
+        return list(dict.fromkeys(words))

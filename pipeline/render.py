@@ -1,0 +1,99 @@
+"""Pages from templates.
+
+In: an `EditionPage` (one article in one language, its body already rendered to HTML) or the list
+of articles for an index, plus the interface-string catalog of the language.
+Out: HTML text from the Jinja2 templates in `templates/` (autoescape on, i18n extension on), one
+set of templates for both languages, parametrised by `lang` and `dir`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from babel.support import Translations
+from markupsafe import Markup
+
+from pipeline import __version__
+from pipeline.config import KNOWN_LANGUAGES, TEMPLATES_DIR, Config
+
+GENERATOR = f"Newsroom pipeline {__version__}"
+LANGUAGE_NAMES = {"en": "English", "ur": "اردو"}
+
+
+@dataclass(frozen=True)
+class EditionPage:
+    """Everything the article template shows, already in the edition's language."""
+
+    slug: str
+    lang: str
+    headline: str  # plain text, for <title> and metadata
+    headline_html: Markup
+    dateline_html: Markup
+    author: str  # plain text, for metadata
+    author_html: Markup
+    location_html: Markup
+    date_iso: str
+    date_display: str
+    body_html: Markup
+    note_html: Markup
+    summary: str
+    tags: tuple[str, ...]
+    alternates: tuple[tuple[str, str], ...] = ()  # (lang, href) of the other editions
+    dir: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dir", KNOWN_LANGUAGES[self.lang])
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    slug: str
+    headline: str
+    dateline: str
+    date_iso: str
+    date_display: str
+    summary: str
+
+
+def load_translations(config: Config, lang: str) -> gettext.NullTranslations:
+    """The interface strings of `lang` (compiled .mo), or none for the source language."""
+    mo_dir = config.translations_dir
+    if lang == "en" or not (mo_dir / lang / "LC_MESSAGES" / "messages.mo").exists():
+        return gettext.NullTranslations()
+    return Translations.load(str(mo_dir), [lang], "messages")
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _render(template: str, translations: gettext.NullTranslations, **context: object) -> str:
+    env = _environment(TEMPLATES_DIR).overlay()
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env.get_template(template).render(**context)
+
+
+def render_article(page: EditionPage, config: Config, translations: gettext.NullTranslations,
+                   publication: str) -> str:
+    return _render("article.html", translations, page=page, lang=page.lang, dir=page.dir,
+                   publication=publication, generator=GENERATOR, language_names=LANGUAGE_NAMES,
+                   alternates=page.alternates, asset_prefix="../")
+
+
+def render_index(lang: str, entries: list[IndexEntry], alternates: list[tuple[str, str]],
+                 config: Config, translations: gettext.NullTranslations, publication: str) -> str:
+    return _render("index.html", translations, entries=entries, lang=lang, dir=KNOWN_LANGUAGES[lang],
+                   alternates=alternates, publication=publication, generator=GENERATOR,
+                   language_names=LANGUAGE_NAMES, asset_prefix="../")

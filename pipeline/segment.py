@@ -1,0 +1,112 @@
+"""Cut an article into translatable segments.
+
+In: an `Article`.
+Out: its `Segment`s in reading order: each front-matter text field (with a msgctxt naming the
+field) and each Markdown block (heading, paragraph, list item, table cell, quote, footnote) of the
+body and of the editorial note. A segment's source is the English text a translator sees as msgid;
+identical blocks are one segment, so a catalog has one entry per distinct text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from pipeline.load import Article
+from pipeline.markup import parse
+
+#: Front-matter fields that are translated, in the order a translator meets them.
+FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
+NOTE_CONTEXT = "editorial_note"
+
+
+@dataclass(frozen=True)
+class Segment:
+    context: str | None
+    source: str
+    line: int | None = None
+
+    @property
+    def id(self) -> str:
+        """A short, stable name for the segment: the reviewer types it to approve one segment."""
+        return segment_id(self.context, self.source)
+
+
+def segment_id(context: str | None, source: str) -> str:
+    return hashlib.sha1(f"{context or ''}\x04{source}".encode()).hexdigest()[:8]
+
+
+def normalize(text: str) -> str:
+    """Source text as a msgid: soft line breaks become spaces (re-wrapping a paragraph changes
+    nothing), hard breaks (two trailing spaces or a backslash) stay as newlines."""
+    lines = text.strip("\n").split("\n")
+    out = ""
+    for i, line in enumerate(lines):
+        hard = line.endswith("  ") or line.endswith("\\")
+        piece = line.rstrip() if not line.endswith("\\") else line
+        if i:
+            out += piece.lstrip()
+        else:
+            out += piece
+        if i < len(lines) - 1:
+            out += "\n" if hard else " "
+    return out.strip()
+
+
+def field_values(article: Article) -> dict[str, str]:
+    return {
+        "headline": article.headline,
+        "dateline": article.dateline,
+        "byline.author": article.author,
+        "byline.location": article.location,
+        "summary": article.summary,
+    }
+
+
+def inline_blocks(tokens: list[Token]) -> Iterator[Token]:
+    """Every inline token that carries text: the translatable blocks of a Markdown document."""
+    for tok in tokens:
+        if tok.type == "inline" and tok.content.strip():
+            yield tok
+
+
+def segments(article: Article) -> list[Segment]:
+    """All segments of an article, in reading order, without duplicates."""
+    found: list[Segment] = []
+    for context in FIELD_CONTEXTS:
+        value = field_values(article)[context]
+        if value:
+            found.append(Segment(context, normalize(value), None))
+    for text, context, offset in ((article.body, None, article.body_line),
+                                  (article.editorial_note, NOTE_CONTEXT, None)):
+        if not text:
+            continue
+        tokens, _env = parse(text)
+        for tok in inline_blocks(tokens):
+            line = offset + tok.map[0] if (offset is not None and tok.map) else None
+            found.append(Segment(context, normalize(tok.content), line))
+    seen: set[tuple[str | None, str]] = set()
+    unique = []
+    for seg in found:
+        if (seg.context, seg.source) not in seen:
+            seen.add((seg.context, seg.source))
+            unique.append(seg)
+    return unique
+
+
+Translate = Callable[[str | None, str], str]
+"""(msgctxt, normalized English source) -> the text in the edition's language."""
+
+
+def translate_tokens(tokens: list[Token], env: dict, context: str | None, translate: Translate) -> None:
+    """Replace the text of every block with its translation, keeping the block structure."""
+    from pipeline.markup import reparse_inline
+
+    footnotes = env.get("footnotes", {})
+    for item in footnotes.get("list", {}).values():
+        item["count"] = 0  # references are counted again as the translated blocks are parsed
+    for tok in inline_blocks(tokens):
+        reparse_inline(tok, translate(context, normalize(tok.content)), env)
