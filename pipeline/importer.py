@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from pipeline import atomic
 from pipeline.errors import Problem, ProblemsFound
 
 __all__ = [
@@ -452,21 +451,6 @@ def _display(path: Path, display_root: Path) -> str:
         return str(path)
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    handle, temp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
-            temp.write(text)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
 def import_stories(
     paths: list[Path], articles_dir: Path, *, display_root: Path
 ) -> list[Path]:
@@ -534,6 +518,6 @@ def import_stories(
     articles_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for target, story in planned:
-        _write_atomically(target, story_to_markdown(story))
+        atomic.write_text(target, story_to_markdown(story))
         written.append(target)
     return written

@@ -6,15 +6,10 @@ import datetime
 import html
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-
-# Make `pipeline` importable when pytest is run as `.venv/bin/pytest` (no project config yet).
-if str(Path(__file__).resolve().parents[1]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.importer import (
