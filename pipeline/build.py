@@ -10,6 +10,7 @@ exactly as they were. Every file is written atomically.
 
 from __future__ import annotations
 
+import gettext
 import json
 import shutil
 import time
@@ -22,7 +23,9 @@ from pipeline.edition import EditionResult, build_edition
 from pipeline.errors import Problem
 from pipeline.load import Article, load_articles
 from pipeline.localize import digit_system, format_date
-from pipeline.render import IndexEntry, load_translations, render_article, render_index
+from pipeline.messages import interface_translations
+from pipeline.render import IndexEntry, render_article, render_index
+from pipeline.segment import segments
 from pipeline.translate_gate import Hold, translator_for
 
 FORMATS = ("html", "pdf")
@@ -35,6 +38,7 @@ class Plan:
 
     articles: list[Article]
     editions: dict[tuple[str, str], EditionResult]  # (slug, lang) -> ready edition
+    translations: dict[str, gettext.NullTranslations]  # interface strings per language
     held: list[Hold]
     problems: list[Problem]
     failed: set[str]  # slugs whose English could not be loaded or rendered
@@ -58,9 +62,20 @@ def plan(config: Config, langs: tuple[str, ...] | None = None) -> Plan:
     held: list[Hold] = []
     failed: set[str] = {p.file for p in problems}
     translators = {}
+    interface: dict[str, gettext.NullTranslations] = {}
+    broken_interface: set[str] = set()
+    for lang in config.languages:
+        interface[lang], found = interface_translations(config, lang)
+        problems.extend(found)
+        if found:
+            broken_interface.add(lang)
     for article in articles:
         for lang in article.languages:
             if lang not in config.languages:
+                continue
+            if lang in broken_interface:
+                total = len(segments(article))
+                held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
                 continue
             if lang == SOURCE_LANGUAGE:
                 translators[(article.slug, lang)] = None
@@ -91,7 +106,7 @@ def plan(config: Config, langs: tuple[str, ...] | None = None) -> Plan:
     # an article whose English fails does not publish in any language
     bad_slugs = {a.slug for a in articles if a.path in failed}
     editions = {k: v for k, v in editions.items() if k[0] not in bad_slugs}
-    return Plan(articles, editions, held, problems, failed)
+    return Plan(articles, editions, interface, held, problems, failed)
 
 
 def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tuple[str, ...] = FORMATS,
@@ -104,8 +119,8 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
     wanted = tuple(lang for lang in (langs or config.languages) if lang in config.languages)
     _copy_assets(out, report)
     manifest = _read_manifest(out)
-    translations = {lang: load_translations(config, lang) for lang in wanted}
-    publication = {lang: translations[lang].gettext(config.name) for lang in wanted}
+    translations = the_plan.translations
+    publication = {lang: config.name_for(lang) for lang in wanted}
     for (slug, lang), result in sorted(the_plan.editions.items()):
         page_html = render_article(result.page, config, translations[lang], publication[lang])
         page_path = out / lang / f"{slug}.html"
@@ -132,10 +147,10 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
     return report
 
 
-def page_css(config: Config, lang: str, translations: object) -> str:
+def page_css(config: Config, lang: str, translations: gettext.NullTranslations) -> str:
     """The print rules that depend on the edition: page size, running header sides, page labels."""
-    gettext = translations.gettext
-    label = gettext("Page {page} of {pages}")
+    _ = translations.gettext
+    label = _("Page {page} of {pages}")
     style = "urdu-digits" if digit_system(lang, config.digits) == "urdu" else "decimal"
     parts = []
     for i, piece in enumerate(label.replace("{pages}", "\x00P").replace("{page}", "\x00p").split("\x00")):
@@ -188,7 +203,7 @@ def _read_manifest(out: Path) -> dict[str, dict[str, str]]:
 
 
 def _write_index(config: Config, out: Path, lang: str, manifest: dict[str, dict[str, str]],
-                 translations: object, publication: str, report: BuildReport) -> None:
+                 translations: gettext.NullTranslations, publication: str, report: BuildReport) -> None:
     """The index lists every edition of the language that is on disk: new ones and kept ones."""
     import datetime as dt
 
@@ -207,7 +222,7 @@ def _write_index(config: Config, out: Path, lang: str, manifest: dict[str, dict[
                                   summary=str(info.get("summary", ""))))
     entries.sort(key=lambda e: (e.date_iso, e.slug), reverse=True)
     others = [(other, f"../{other}/index.html") for other in config.languages if other != lang]
-    page = render_index(lang, entries, others, config, translations, publication)  # type: ignore[arg-type]
+    page = render_index(lang, entries, others, config, translations, publication)
     _record(report, out, out / lang / "index.html", page.encode("utf-8"))
 
 

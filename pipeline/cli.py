@@ -81,6 +81,104 @@ def publish(ctx: click.Context) -> None:
     _run_build(_config(ctx), (), (), None)
 
 
+@main.command()
+@click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
+@click.option("--fix-letters", is_flag=True,
+              help="Also apply the Urdu lint's safe fixes (look-alike letters, digits, spacing) to translations.")
+@click.pass_context
+def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
+    """Create or sync translations/<lang>/<slug>.po for every article."""
+    from pipeline.catalog import orphan_catalogs, sync_catalog
+    from pipeline.load import load_articles
+
+    config = _config(ctx)
+    if lang == "en":
+        raise click.BadParameter("English is the source language; choose a translation language", param_hint="--lang")
+    articles, problems = load_articles(config)
+    for article in sorted(articles, key=lambda a: a.slug):
+        if lang not in article.languages:
+            continue
+        try:
+            report = sync_catalog(article, lang, config)
+        except ProblemsFound as found:
+            problems.extend(found.problems)
+            continue
+        verb = "created" if report.created else ("updated" if report.written else "unchanged")
+        click.echo(f"{verb} {config.display(report.path)}: {report.new} untranslated, {report.fuzzy} fuzzy, "
+                   f"{report.obsolete} obsolete")
+    if fix_letters:
+        from pipeline.catalog import fix_catalog_letters
+
+        for path, changes in fix_catalog_letters(config, lang, articles):
+            for change in changes:
+                click.echo(f"fixed {config.display(path)}: {change}")
+    problems.extend(orphan_catalogs(config, lang, articles))
+    if problems:
+        raise ProblemsFound(problems)
+
+
+@main.command()
+@click.option("--lang", "langs", multiple=True, type=LANG_CHOICE, help="Only this language (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.pass_context
+def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
+    """Per article and language: segments, translated, fuzzy, approved, publishable."""
+    import json
+
+    from pipeline.review import status_rows
+
+    rows, problems = status_rows(_config(ctx), langs or None)
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        header = ("article", "lang", "segments", "translated", "fuzzy", "approved", "publishable")
+        table = [header] + [(r.slug, r.lang, str(r.segments), str(r.translated), str(r.fuzzy), str(r.approved),
+                             "yes" if r.publishable else "no") for r in rows]
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        for row in table:
+            click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+    if problems:
+        raise ProblemsFound(problems)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--reviewer", required=True, help="Your name, recorded with each approval.")
+@click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
+@click.option("--all", "approve_all", is_flag=True, help="Approve every translated, non-fuzzy segment.")
+@click.option("--segment", "segment_ids", multiple=True, help="Approve this segment id (repeatable).")
+@click.pass_context
+def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all: bool,
+            segment_ids: tuple[str, ...]) -> None:
+    """Record a reviewer's approval of exact (English, translation) pairs."""
+    from pipeline.review import approve as approve_segments
+
+    if approve_all == bool(segment_ids):
+        raise click.UsageError("give either --all or one or more --segment ID")
+    report = approve_segments(_config(ctx), slug, lang, reviewer, None if approve_all else list(segment_ids))
+    click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{slug} as {reviewer}")
+    for seg_id, why in report.refused:
+        click.echo(f"not approved {seg_id}: {why}")
+    if report.refused and segment_ids:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
+@click.option("--reviewer", prompt="Reviewer name", help="Your name, recorded with each approval.")
+@click.pass_context
+def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
+    """Walk the segments awaiting approval: source, translation, lint, what changed."""
+    from pipeline.review import review as review_segments
+
+    def ask(question: str) -> str:
+        return str(click.prompt(question, default="s", show_default=False))
+
+    review_segments(_config(ctx), slug, lang, reviewer, ask, click.echo)
+
+
 def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None) -> None:
     from pipeline.build import FORMATS, build
 

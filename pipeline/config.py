@@ -39,10 +39,18 @@ class Config:
     """Everything about a publication that is not an article."""
 
     root: Path
-    name: str = "The Indus Ledger"
+    names: tuple[tuple[str, str], ...] = (("en", "The Indus Ledger"),)
     languages: tuple[str, ...] = ("en", "ur")
     page_size: str = "A4"
     digits: str = "latin"
+
+    @property
+    def name(self) -> str:
+        return dict(self.names).get("en", "")
+
+    def name_for(self, lang: str) -> str:
+        """The publication's name in a language (the English name where none is configured)."""
+        return dict(self.names).get(lang) or self.name
 
     @property
     def articles_dir(self) -> Path:
@@ -103,6 +111,12 @@ def load_config(root: Path) -> Config:
                                         f"languages must include en and be among {sorted(KNOWN_LANGUAGES)}"))
                 continue
             values[key] = langs
+        elif key == "name" and isinstance(value_node, yaml.MappingNode):
+            names = {k.value: v.value for k, v in value_node.value if isinstance(v, yaml.ScalarNode)}
+            if "en" not in names or not all(str(v).strip() for v in names.values()):
+                problems.append(Problem(CONFIG_FILE, line, key, "give the name per language, e.g. en: ..., ur: ..."))
+                continue
+            values[key] = names
         elif not isinstance(value_node, yaml.ScalarNode) or not value_node.value.strip():
             problems.append(Problem(CONFIG_FILE, line, key, "expected a single value"))
         else:
@@ -115,7 +129,7 @@ def load_config(root: Path) -> Config:
         raise ProblemsFound(problems)
     return Config(
         root=root,
-        name=str(values["name"]),
+        names=tuple(sorted(names.items())) if isinstance(names := values["name"], dict) else (("en", str(names)),),
         languages=tuple(values["languages"]),  # type: ignore[arg-type]
         page_size=str(values["page_size"]),
         digits=str(values["digits"]),

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from babel.support import Translations
 from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline.config import KNOWN_LANGUAGES, TEMPLATES_DIR, Config
+from pipeline.localize import digit_system
 
 GENERATOR = f"Newsroom pipeline {__version__}"
 LANGUAGE_NAMES = {"en": "English", "ur": "اردو"}
@@ -59,14 +59,6 @@ class IndexEntry:
     summary: str
 
 
-def load_translations(config: Config, lang: str) -> gettext.NullTranslations:
-    """The interface strings of `lang` (compiled .mo), or none for the source language."""
-    mo_dir = config.translations_dir
-    if lang == "en" or not (mo_dir / lang / "LC_MESSAGES" / "messages.mo").exists():
-        return gettext.NullTranslations()
-    return Translations.load(str(mo_dir), [lang], "messages")
-
-
 @functools.lru_cache(maxsize=8)
 def _environment(templates: Path) -> jinja2.Environment:
     return jinja2.Environment(
@@ -89,11 +81,11 @@ def render_article(page: EditionPage, config: Config, translations: gettext.Null
                    publication: str) -> str:
     return _render("article.html", translations, page=page, lang=page.lang, dir=page.dir,
                    publication=publication, generator=GENERATOR, language_names=LANGUAGE_NAMES,
-                   alternates=page.alternates, asset_prefix="../")
+                   alternates=page.alternates, asset_prefix="../", digits=digit_system(page.lang, config.digits))
 
 
 def render_index(lang: str, entries: list[IndexEntry], alternates: list[tuple[str, str]],
                  config: Config, translations: gettext.NullTranslations, publication: str) -> str:
     return _render("index.html", translations, entries=entries, lang=lang, dir=KNOWN_LANGUAGES[lang],
                    alternates=alternates, publication=publication, generator=GENERATOR,
-                   language_names=LANGUAGE_NAMES, asset_prefix="../")
+                   language_names=LANGUAGE_NAMES, asset_prefix="../", digits=digit_system(lang, config.digits))

@@ -1,0 +1,172 @@
+"""Reviewers' side of translation: status, approval, and the side-by-side review walk.
+
+In: the articles, their catalogs and approvals; a reviewer's name and decisions.
+Out: `status_rows` (per article and language: segments, translated, fuzzy, approved, publishable);
+`approve` records approvals of exact (source, translation) pairs; `review` walks the segments
+awaiting approval in the terminal, showing source, translation, lint findings and, when the English
+changed, a word diff of the old and new English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.approval import Approval, approvals_path, check_reviewer, write_approvals
+from pipeline.catalog import SegmentState, load_approvals, segment_states
+from pipeline.config import SOURCE_LANGUAGE, Config
+from pipeline.errors import Problem, ProblemsFound
+from pipeline.load import Article, load_articles
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    slug: str
+    lang: str
+    segments: int
+    translated: int
+    fuzzy: int
+    approved: int
+    publishable: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"slug": self.slug, "lang": self.lang, "segments": self.segments, "translated": self.translated,
+                "fuzzy": self.fuzzy, "approved": self.approved, "publishable": self.publishable}
+
+
+def find_article(config: Config, slug: str) -> Article:
+    articles, problems = load_articles(config)
+    for article in articles:
+        if article.slug == slug:
+            return article
+    mine = [p for p in problems if p.file.endswith(f"/{slug}.md")]
+    if mine:
+        raise ProblemsFound(mine)
+    known = ", ".join(sorted(a.slug for a in articles)) or "none"
+    raise ProblemsFound([Problem(slug, None, None, f"no article with this slug; articles: {known}")])
+
+
+def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[list[StatusRow], list[Problem]]:
+    articles, problems = load_articles(config)
+    rows = []
+    for article in sorted(articles, key=lambda a: a.slug):
+        for lang in article.languages:
+            if lang == SOURCE_LANGUAGE or lang not in config.languages or (langs and lang not in langs):
+                continue
+            states, found = segment_states(article, lang, config)
+            problems.extend(found)
+            rows.append(StatusRow(
+                slug=article.slug, lang=lang, segments=len(states),
+                translated=sum(s.translated for s in states),
+                fuzzy=sum(s.translated and s.fuzzy for s in states),
+                approved=sum(s.approval is not None and not s.fuzzy for s in states),
+                publishable=bool(states) and not found and all(s.publishable for s in states),
+            ))
+    return rows, problems
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class ApproveReport:
+    approved: list[str]
+    refused: list[tuple[str, str]]  # (segment id, why)
+
+
+def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: list[str] | None,
+            when: str | None = None) -> ApproveReport:
+    """Approve the given segments (or, with None, every segment that can be approved)."""
+    reviewer = check_reviewer(reviewer)
+    article = find_article(config, slug)
+    states, problems = segment_states(article, lang, config)
+    if problems:
+        raise ProblemsFound(problems)
+    by_id = {s.segment.id: s for s in states}
+    wanted = list(by_id) if segment_ids is None else segment_ids
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        raise ProblemsFound([Problem(f"{lang}/{slug}", None, "--segment",
+                                     f"no segment {i}; `pipeline review {slug}` lists them") for i in unknown])
+    approved: list[str] = []
+    refused: list[tuple[str, str]] = []
+    chosen: list[SegmentState] = []
+    for seg_id in wanted:
+        state = by_id[seg_id]
+        if not state.translated:
+            refused.append((seg_id, "not translated yet"))
+        elif state.fuzzy:
+            refused.append((seg_id, "fuzzy: the English changed; the translator must update it first"))
+        elif state.approval is None:
+            chosen.append(state)
+    record(config, article, lang, states, chosen, reviewer, when or now_utc())
+    approved = [s.segment.id for s in chosen]
+    return ApproveReport(approved, refused)
+
+
+def record(config: Config, article: Article, lang: str, states: list[SegmentState], chosen: list[SegmentState],
+           reviewer: str, when: str) -> None:
+    """Write the approvals file: earlier approvals that still match, plus the new ones."""
+    approvals = load_approvals(config, lang, article.slug)
+    for state in chosen:
+        approvals.add(Approval(state.segment.id, state.pair, reviewer, when))
+    valid = {s.segment.id: s.pair for s in states}
+    write_approvals(approvals_path(config.translations_dir, lang, article.slug),
+                    approvals.entries([s.segment.id for s in states], valid))
+
+
+def word_diff(old: str, new: str) -> str:
+    """`[-removed-]{+added+}` word diff, like `git diff --word-diff`."""
+    a, b = old.split(), new.split()
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.extend(a[i1:i2])
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[str], str],
+           say: Callable[[str], None]) -> ApproveReport:
+    """Walk the segments awaiting approval; the reviewer answers a (approve), s (skip) or q (stop)."""
+    from pipeline.urdu import lint_urdu
+
+    reviewer = check_reviewer(reviewer)
+    article = find_article(config, slug)
+    states, problems = segment_states(article, lang, config)
+    if problems:
+        raise ProblemsFound(problems)
+    waiting = [s for s in states if s.translated and not s.fuzzy and s.approval is None]
+    blocked = [s for s in states if not s.translated or s.fuzzy]
+    say(f"{lang}/{slug}: {len(waiting)} segment(s) awaiting approval, "
+        f"{len(blocked)} waiting for the translator.")
+    chosen: list[SegmentState] = []
+    skipped: list[tuple[str, str]] = []
+    for number, state in enumerate(waiting, start=1):
+        seg = state.segment
+        say("")
+        say(f"[{number}/{len(waiting)}] segment {seg.id} ({seg.context or 'body'})")
+        if state.previous and state.previous != seg.source:
+            say(f"  English changed: {word_diff(state.previous, seg.source)}")
+        say(f"  English: {seg.source}")
+        say(f"  {lang}:      {state.translation}")
+        for finding in (lint_urdu(state.translation, field=seg.context) if lang == "ur" else []):
+            say(f"  lint ({finding.action}): {finding.message}")
+        answer = ask("approve (a), skip (s) or stop (q)?").strip().lower()[:1]
+        if answer == "a":
+            chosen.append(state)
+        elif answer == "q":
+            break
+        else:
+            skipped.append((seg.id, "skipped"))
+    if chosen:
+        record(config, article, lang, states, chosen, reviewer, now_utc())
+    say(f"approved {len(chosen)}, skipped {len(skipped)}.")
+    return ApproveReport([s.segment.id for s in chosen], skipped)
