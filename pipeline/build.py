@@ -51,6 +51,7 @@ class BuildReport:
     held: list[Hold] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -103,6 +104,11 @@ def plan(config: Config, langs: tuple[str, ...] | None = None) -> Plan:
                 failed.add(article.path)
                 continue
             editions[(article.slug, lang)] = result
+    for lang in config.languages:
+        if lang != SOURCE_LANGUAGE:
+            from pipeline.catalog import orphan_catalogs
+
+            problems.extend(orphan_catalogs(config, lang, articles))
     # an article whose English fails does not publish in any language
     bad_slugs = {a.slug for a in articles if a.path in failed}
     editions = {k: v for k, v in editions.items() if k[0] not in bad_slugs}
@@ -131,8 +137,9 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
         if "pdf" in formats:
             from pipeline.pdf import render_pdf
 
-            pdf = render_pdf(page_html, page_path, page_css(config, lang, translations[lang]),
-                             allowed=(out, config.root, TEMPLATES_DIR, FONTS_DIR))
+            pdf, warnings = render_pdf(page_html, page_path, page_css(config, lang, translations[lang]),
+                                       allowed=(out, config.root, TEMPLATES_DIR, FONTS_DIR))
+            report.warnings.extend(f"{lang}/{slug}.pdf: {w}" for w in warnings)
             _record(report, out, out / lang / f"{slug}.pdf", pdf)
         manifest[f"{lang}/{slug}"] = {
             "headline": result.page.headline, "dateline": result.page.dateline_html.striptags(),
@@ -181,7 +188,8 @@ def _record(report: BuildReport, out: Path, path: Path, data: bytes) -> None:
 
 
 def _copy_assets(out: Path, report: BuildReport) -> None:
-    _record(report, out, out / "assets" / "style.css", (TEMPLATES_DIR / "style.css").read_bytes())
+    for sheet in ("style.css", "mobile.css"):
+        _record(report, out, out / "assets" / sheet, (TEMPLATES_DIR / sheet).read_bytes())
     for font in sorted(FONTS_DIR.iterdir()):
         if font.suffix in (".ttf", ".txt"):
             target = out / "fonts" / font.name

@@ -27,6 +27,9 @@ from pipeline.errors import Problem, ProblemsFound
 from pipeline.load import Article
 from pipeline.segment import Segment, Translate, segment_id, segments
 
+# The English a translation was made for, kept while the translation waits for the translator and the
+# reviewer. Babel does not read `#| msgid` back, so it is also kept as the last extracted comment
+# (which Babel wraps over several `#.` lines: they are joined again on reading).
 PREVIOUS_NOTE = "Previous English: "
 LANGUAGE_NAMES = {"ur": "Urdu"}
 _PO_LINE = re.compile(
@@ -145,7 +148,7 @@ def sync_catalog(article: Article, lang: str, config: Config) -> SyncReport:
             # Keep the English the translation was made for until a reviewer approves the update:
             # as `#| msgid` while fuzzy, and as an extracted comment that PO editors keep.
             message.previous_id = [old] if message.fuzzy else []
-            message.auto_comments = [*message.auto_comments, PREVIOUS_NOTE + old]
+            message.auto_comments = [*message.auto_comments, PREVIOUS_NOTE + " ".join(old.split())]
     written = write_catalog(path, catalog)
     current = [m for m in catalog if m.id]
     return SyncReport(path, created, written,
@@ -156,6 +159,9 @@ def sync_catalog(article: Article, lang: str, config: Config) -> SyncReport:
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
     """Write a catalog atomically, keeping previous msgids; False when nothing changed."""
+    for message in catalog:
+        if message.id and message.fuzzy and not message.previous_id and (old := _previous_of(message)):
+            message.previous_id = [old]
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=79, include_previous=True, sort_output=False)
     return atomic.write_bytes(path, buffer.getvalue())
@@ -168,9 +174,9 @@ def _key(message: Message) -> tuple[str, str | None]:
 def _previous_of(message: Message) -> str | None:
     if message.previous_id:
         return str(message.previous_id[0])
-    for comment in message.auto_comments:
+    for i, comment in enumerate(message.auto_comments):
         if comment.startswith(PREVIOUS_NOTE):
-            return comment[len(PREVIOUS_NOTE):]
+            return " ".join([comment[len(PREVIOUS_NOTE):], *message.auto_comments[i + 1:]]).strip()
     return None
 
 

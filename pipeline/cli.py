@@ -185,6 +185,8 @@ def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...],
     report = build(config, langs=langs or None, formats=formats or FORMATS, out=out)
     for hold in report.held:
         click.echo(str(hold))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"written {len(report.written)}, unchanged {len(report.unchanged)}, "
                f"held {len(report.held)}, failed {len(report.failed)} "
                f"in {report.seconds:.1f} s")

@@ -173,7 +173,7 @@ def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = No
         n = meta["id"] + 1
         sub = meta.get("subId", 0)
         target = f"fnref{n}" + (f"-{sub}" if sub else "")
-        return f' <a href="#{target}" class="footnote-backref" aria-label="back">\u21a9\ufe0e</a>'
+        return f' <a href="#{target}" class="footnote-backref" aria-label="back">^</a>'
 
     def block_open(_t: Sequence[Token], _i: int, _o: object, _e: object) -> str:
         return '<section class="footnotes">\n<ol class="footnotes-list">\n'

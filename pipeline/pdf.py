@@ -52,25 +52,43 @@ def _fetcher_class() -> type:
     return RestrictedFetcher
 
 
-def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...]) -> bytes:
-    """One HTML page to PDF bytes. `page_path` is where the page lives, for its relative URLs."""
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...]) -> tuple[bytes, list[str]]:
+    """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files).
+
+    `page_path` is where the page lives, for its relative URLs."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     global _font_config
     if _font_config is None:
         _font_config = FontConfiguration()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logger = logging.getLogger("weasyprint")
+    logger.propagate = False
+    collect = _Collect()
+    logger.addHandler(collect)
     fetcher = _fetcher_class()(allowed)
     base_url = page_path.resolve().as_uri()
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     extra = CSS(string=page_css, font_config=_font_config, url_fetcher=fetcher)
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
-    pdf = document.write_pdf(
-        stylesheets=[extra],
-        font_config=_font_config,
-        pdf_identifier=identifier.encode("ascii"),
-        cache=_image_cache,
-    )
+    try:
+        pdf = document.write_pdf(
+            stylesheets=[extra],
+            font_config=_font_config,
+            pdf_identifier=identifier.encode("ascii"),
+            cache=_image_cache,
+        )
+    finally:
+        logger.removeHandler(collect)
     assert pdf is not None
-    return bytes(pdf)
+    warnings = collect.messages + [f"refused to load {url}" for url in fetcher.refused]
+    return bytes(pdf), warnings

@@ -126,10 +126,9 @@ def word_diff(old: str, new: str) -> str:
         if op == "equal":
             out.extend(a[i1:i2])
             continue
-        if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+        removed = "[-" + " ".join(a[i1:i2]) + "-]" if i2 > i1 else ""
+        added = "{+" + " ".join(b[j1:j2]) + "+}" if j2 > j1 else ""
+        out.append(removed + added)
     return " ".join(out)
 
 

@@ -13,7 +13,8 @@ URDU = {
     "Multan, Punjab, Pakistan": "ملتان، پنجاب، پاکستان",
     "Nadia Baloch": "نادیہ بلوچ",
     "Multan": "ملتان",
-    "Mango growers in south Punjab report an early harvest.": "جنوبی پنجاب کے آم کے کاشتکاروں نے جلد فصل کی اطلاع دی ہے۔",
+    "Mango growers in south Punjab report an early harvest.":
+        "جنوبی پنجاب کے آم کے کاشتکاروں نے جلد فصل کی اطلاع دی ہے۔",
     "Growers around Multan began picking mangoes two weeks early this year.":
         "ملتان کے گرد و نواح کے کاشتکاروں نے اس سال دو ہفتے پہلے آم توڑنا شروع کر دیے۔",
     "The district agriculture office said yields were **higher** than last season.":
