@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # WeasyPrint needs Pango; without HarfBuzz's subsetter it falls back to fontTools, ~5x slower.
 SYSLIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 
-.PHONY: publish test lint bench syslibs clean
+.PHONY: publish test lint bench messages syslibs clean
 
 publish: $(STAMP)
 	$(BIN)/pipeline publish
@@ -22,6 +22,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+
+# Interface strings: extract from templates and code, then merge into each language's messages.po.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project "Newsroom pipeline" \
+	  --copyright-holder "The newsroom" --msgid-bugs-address "English desk" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --previous --no-wrap
 
 $(STAMP): pyproject.toml | syslibs
 	$(PYTHON) -m venv $(VENV)

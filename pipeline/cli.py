@@ -44,9 +44,29 @@ def check(ctx: click.Context) -> None:
     the_plan = plan(config)
     for hold in the_plan.held:
         click.echo(str(hold))
+    for warning in lint_translations(config, the_plan.articles):
+        click.echo(f"warning: {warning}")
     if the_plan.problems:
         raise ProblemsFound(the_plan.problems)
     click.echo(f"{len(the_plan.articles)} articles checked, no problems.")
+
+
+def lint_translations(config: Config, articles: list) -> list[str]:
+    """Urdu lint findings of every translated segment, as `catalog: segment id (field): message`."""
+    from pipeline.catalog import catalog_path, segment_states
+    from pipeline.urdu import lint_urdu
+
+    found = []
+    for article in sorted(articles, key=lambda a: a.slug):
+        if "ur" not in article.languages or "ur" not in config.languages:
+            continue
+        where = config.display(catalog_path(config, "ur", article.slug))
+        states, _problems = segment_states(article, "ur", config)  # problems are reported by plan()
+        for state in states:
+            for finding in lint_urdu(state.translation, field=state.segment.lint_field) if state.translated else []:
+                found.append(f"{where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
+                             f"{finding.message} [{finding.action}]")
+    return found
 
 
 @main.command(name="import")

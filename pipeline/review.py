@@ -156,7 +156,7 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
             say(f"  English changed: {word_diff(state.previous, seg.source)}")
         say(f"  English: {seg.source}")
         say(f"  {lang}:      {state.translation}")
-        for finding in (lint_urdu(state.translation, field=seg.context) if lang == "ur" else []):
+        for finding in (lint_urdu(state.translation, field=seg.lint_field) if lang == "ur" else []):
             say(f"  lint ({finding.action}): {finding.message}")
         answer = ask("approve (a), skip (s) or stop (q)?").strip().lower()[:1]
         if answer == "a":

@@ -28,6 +28,12 @@ class Segment:
     context: str | None
     source: str
     line: int | None = None
+    kind: str = "paragraph"  # "field", "heading", "cell" or "paragraph": what lint may expect of it
+
+    @property
+    def lint_field(self) -> str | None:
+        """The field name Urdu lint is given: headings and table cells need no full stop."""
+        return "heading" if self.kind in ("heading", "cell") else self.context
 
     @property
     def id(self) -> str:
@@ -79,15 +85,18 @@ def segments(article: Article) -> list[Segment]:
     for context in FIELD_CONTEXTS:
         value = field_values(article)[context]
         if value:
-            found.append(Segment(context, normalize(value), None))
+            found.append(Segment(context, normalize(value), None, "field"))
     for text, context, offset in ((article.body, None, article.body_line),
                                   (article.editorial_note, NOTE_CONTEXT, None)):
         if not text:
             continue
         tokens, _env = parse(text)
+        opener = {id(tokens[i + 1]): tokens[i].type for i in range(len(tokens) - 1)}
         for tok in inline_blocks(tokens):
             line = offset + tok.map[0] if (offset is not None and tok.map) else None
-            found.append(Segment(context, normalize(tok.content), line))
+            kind = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}.get(opener.get(id(tok), ""),
+                                                                                        "paragraph")
+            found.append(Segment(context, normalize(tok.content), line, kind))
     seen: set[tuple[str | None, str]] = set()
     unique = []
     for seg in found:

@@ -162,3 +162,77 @@ def test_urdu_page_css_has_urdu_labels_and_mirrored_header(tmp_path):
     (root / "publication.yaml").write_text("digits: urdu\n")
     css = page_css(load_config(root), "ur", translations)
     assert "counter(page, urdu-digits)" in css
+
+
+def test_interface_strings_catalog_is_current_and_translated():
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    method_map = [("pipeline/**.py", "python"), ("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    extracted = {msg[2] for msg in extract_from_dir(str(REPO_DIR), method_map, options)}
+    with (REPO_DIR / "translations" / "messages.pot").open("rb") as handle:
+        template = {str(m.id) for m in read_po(handle) if m.id}
+    assert extracted == template, "run `make messages` after changing interface strings"
+    with (REPO_DIR / "translations" / "ur" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        urdu = {str(m.id): m for m in read_po(handle, locale="ur") if m.id}
+    assert set(urdu) >= template
+    assert all(urdu[i].string and not urdu[i].fuzzy for i in template)
+
+
+def test_urdu_digits_house_style_applies_everywhere(make_site):
+    from tests.conftest import article_text
+    from tests.urdu_fixture import fill_catalog
+
+    body = "Prices rose 12 percent to 1,250 rupees.\n\n1. First\n2. Second\n\nCall +92-61-1234567 today.\n"
+    root = make_site({"articles/mango.md": article_text(body=body), "publication.yaml": "digits: urdu\n"})
+    run = CliRunner().invoke
+    assert run(main, ["--root", str(root), "translate"]).exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po", {
+        "Early Mango Harvest in Multan": "ملتان میں آم کی جلد فصل",
+        "Multan, Punjab, Pakistan": "ملتان، پنجاب، پاکستان", "Nadia Baloch": "نادیہ بلوچ", "Multan": "ملتان",
+        "Mango growers in south Punjab report an early harvest.": "آم کی جلد فصل۔",
+        "Prices rose 12 percent to 1,250 rupees.": "قیمتیں 12 فیصد بڑھ کر 1,250 روپے ہو گئیں۔",
+        "First": "پہلا", "Second": "دوسرا", "Call +92-61-1234567 today.": "آج +92-61-1234567 پر فون کریں۔",
+        "This report was checked against the district's published records.": "رپورٹ کی تصدیق کی گئی۔",
+    })
+    assert run(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"]).exit_code == 0
+    result = run(main, ["--root", str(root), "publish"])
+    assert result.exit_code == 0, result.output
+    html = (root / "dist" / "ur" / "mango.html").read_text()
+    page = read_page(root / "dist" / "ur" / "mango.html")
+    assert page.text("byline").endswith("۲ جون، ۲۰۲۶")
+    assert "۱۲ فیصد" in html and "۱,۲۵۰" in html
+    assert '<span dir="ltr" lang="en">+۹۲-۶۱-۱۲۳۴۵۶۷</span>' in html
+    runs = Runs(html)
+    assert not [text for text, ltr in runs.runs if not ltr and re.search("[0-9]", text)]
+    assert 'class="lang-ur digits-urdu"' in html
+    assert (root / "dist" / "ur" / "mango.pdf").exists()
+    english = (root / "dist" / "en" / "mango.html").read_text()
+    assert "12 percent" in english and "۱" not in english  # the English edition keeps Latin digits
+
+
+def test_fix_letters_rewrites_only_safe_rows_and_reports(make_site):
+    from babel.messages.pofile import read_po
+
+    from tests.conftest import article_text
+    from tests.urdu_fixture import URDU, fill_catalog
+
+    root = make_site({"articles/mango.md": article_text()})
+    run = CliRunner().invoke
+    run(main, ["--root", str(root), "translate"])
+    table = dict(URDU)
+    table["Multan"] = "ملتان ك"  # Arabic kaf
+    table["Nadia Baloch"] = "نادیه بلوچ"  # Arabic heh: flagged, not fixed
+    fill_catalog(root / "translations" / "ur" / "mango.po", table)
+    result = run(main, ["--root", str(root), "translate", "--fix-letters"])
+    assert result.exit_code == 0, result.output
+    assert "Arabic kaf" in result.output and "translations/ur/mango.po" in result.output
+    with (root / "translations" / "ur" / "mango.po").open("rb") as handle:
+        fixed = {str(m.id): str(m.string) for m in read_po(handle) if m.id}
+    assert fixed["Multan"] == "ملتان ک"
+    assert fixed["Nadia Baloch"] == "نادیه بلوچ"
+    check = run(main, ["--root", str(root), "check"])
+    assert "Arabic heh" in check.output or "ه" in check.output
+    again = run(main, ["--root", str(root), "translate", "--fix-letters"])
+    assert "fixed" not in again.output
