@@ -1,157 +1,362 @@
-"""The build: read and check everything, then write what is publishable.
+"""The build: read and check what changed, render it, write it.
 
-In: a `Config` (the publication root) and the languages and formats asked for.
+In: a `Config` (the publication root), the languages and formats asked for, the output folder and
+its build cache, and an executor (or a number of jobs) for the PDF rendering.
 Out: in the output folder, per language `<lang>/<slug>.html`, `<lang>/<slug>.pdf` and
 `<lang>/index.html`, plus `assets/`, `fonts/`, `media/` and a landing `index.html`; and a
-`BuildReport` saying what was written, held back (with the count of segments waiting) or failed.
-A bad article or a held edition never stops the others, and its previously published files stay
-exactly as they were. Every file is written atomically.
+`BuildReport` saying what was written, kept, held back (with the count of segments waiting) or
+failed. Outputs whose inputs hash the same as last time are kept without rendering (and without
+importing WeasyPrint). A bad article or a held edition never stops the others, and its previously
+published files stay exactly as they were. Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import gettext
 import json
+import os
 import shutil
 import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import atomic
-from pipeline.config import FONTS_DIR, SOURCE_LANGUAGE, TEMPLATES_DIR, Config
-from pipeline.edition import EditionResult, build_edition
+from pipeline.cache import (
+    ArticleEntry,
+    BuildCache,
+    article_key,
+    assets_key,
+    digest,
+    file_digest,
+    global_key,
+    output_intact,
+)
+from pipeline.config import SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem
-from pipeline.load import Article, load_articles
-from pipeline.localize import digit_system, format_date
-from pipeline.messages import interface_translations
-from pipeline.render import IndexEntry, render_article, render_index
-from pipeline.segment import segments
-from pipeline.translate_gate import Hold, translator_for
+from pipeline.load import Article, duplicate_slugs, load_article, load_articles
+from pipeline.localize import digit_system
+
+if TYPE_CHECKING:
+    from pipeline.edition import EditionResult
+    from pipeline.translate_gate import Hold
 
 FORMATS = ("html", "pdf")
 MANIFEST = ".pipeline/manifest.json"
 
 
 @dataclass
+class ArticlePlan:
+    """One article read and checked: its ready editions, its held ones, its problems."""
+
+    article: Article
+    editions: dict[str, EditionResult] = field(default_factory=dict)
+    held: list[Hold] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def plan_article(article: Article, config: Config, broken_interface: set[str], out: Path) -> ArticlePlan:
+    """Decide every edition of one article: render its body, or say why it waits.
+
+    Each edition links to the article's other editions that are ready now or still published in `out`
+    from an earlier build (a held edition stays online as it was)."""
+    from pipeline.edition import build_edition
+    from pipeline.segment import segments
+    from pipeline.translate_gate import Hold, translator_for
+
+    result = ArticlePlan(article)
+    translators = {}
+    for lang in article.languages:
+        if lang not in config.languages:
+            continue
+        if lang == SOURCE_LANGUAGE:
+            translators[lang] = None
+        elif lang in broken_interface:
+            total = len(segments(article))
+            result.held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
+        else:
+            translate, hold, found = translator_for(article, lang, config)
+            result.problems.extend(found)
+            if hold is not None:
+                result.held.append(hold)
+            else:
+                translators[lang] = translate
+    online = [lang for lang in config.languages
+              if lang in translators or (out / lang / f"{article.slug}.html").exists()]
+    for lang, translate in translators.items():
+        others = tuple((other, f"../{other}/{article.slug}.html") for other in online if other != lang)
+        edition = build_edition(article, lang, config, translate, others) if translate else \
+            build_edition(article, lang, config, alternates=others)
+        result.problems.extend(edition.problems)
+        result.editions[lang] = edition
+    if result.problems:
+        result.editions = {}  # an article with a problem publishes in no language
+    return result
+
+
+def interface(config: Config) -> tuple[dict[str, gettext.NullTranslations], set[str], list[Problem]]:
+    from pipeline.messages import interface_translations
+
+    translations: dict[str, gettext.NullTranslations] = {}
+    broken: set[str] = set()
+    problems: list[Problem] = []
+    for lang in config.languages:
+        translations[lang], found = interface_translations(config, lang)
+        problems.extend(found)
+        if found:
+            broken.add(lang)
+    return translations, broken, problems
+
+
+@dataclass
 class Plan:
-    """Everything read and checked, nothing written yet."""
+    """Everything read and checked, nothing written: what `pipeline check` reports."""
 
     articles: list[Article]
-    editions: dict[tuple[str, str], EditionResult]  # (slug, lang) -> ready edition
-    translations: dict[str, gettext.NullTranslations]  # interface strings per language
+    plans: list[ArticlePlan]
     held: list[Hold]
     problems: list[Problem]
-    failed: set[str]  # slugs whose English could not be loaded or rendered
+
+
+def plan(config: Config) -> Plan:
+    from pipeline.catalog import orphan_catalogs
+
+    articles, problems = load_articles(config)
+    _translations, broken, found = interface(config)
+    problems.extend(found)
+    plans = [plan_article(article, config, broken, config.default_out) for article in articles]
+    for lang in config.languages:
+        if lang != SOURCE_LANGUAGE:
+            problems.extend(orphan_catalogs(config, lang, articles))
+    return Plan(articles, plans, [h for p in plans for h in p.held], problems + [x for p in plans for x in p.problems])
 
 
 @dataclass
 class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept: int = 0  # outputs of unchanged articles, not looked at beyond their hash
+    rendered_pdfs: int = 0
     held: list[Hold] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    peak_worker_kb: int = 0
 
 
-def plan(config: Config, langs: tuple[str, ...] | None = None) -> Plan:
-    """Load every article and every translation; decide what each edition is, or why it waits."""
-    articles, problems = load_articles(config)
-    wanted = langs or config.languages
-    editions: dict[tuple[str, str], EditionResult] = {}
-    held: list[Hold] = []
-    failed: set[str] = {p.file for p in problems}
-    translators = {}
-    interface: dict[str, gettext.NullTranslations] = {}
-    broken_interface: set[str] = set()
-    for lang in config.languages:
-        interface[lang], found = interface_translations(config, lang)
-        problems.extend(found)
-        if found:
-            broken_interface.add(lang)
-    for article in articles:
-        for lang in article.languages:
-            if lang not in config.languages:
-                continue
-            if lang in broken_interface:
-                total = len(segments(article))
-                held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
-                continue
-            if lang == SOURCE_LANGUAGE:
-                translators[(article.slug, lang)] = None
-                continue
-            translate, hold, found = translator_for(article, lang, config)
-            problems.extend(found)
-            if hold is not None:
-                held.append(hold)
-            else:
-                translators[(article.slug, lang)] = translate
-    ready_langs = {}
-    for slug, lang in translators:
-        ready_langs.setdefault(slug, []).append(lang)
-    for article in articles:
-        for lang in ready_langs.get(article.slug, []):
-            if lang not in wanted:
-                continue
-            others = tuple((other, f"../{other}/{article.slug}.html")
-                           for other in ready_langs[article.slug] if other != lang)
-            translate = translators[(article.slug, lang)]
-            result = build_edition(article, lang, config, translate, others) if translate else \
-                build_edition(article, lang, config, alternates=others)
-            if result.problems:
-                problems.extend(result.problems)
-                failed.add(article.path)
-                continue
-            editions[(article.slug, lang)] = result
-    for lang in config.languages:
-        if lang != SOURCE_LANGUAGE:
-            from pipeline.catalog import orphan_catalogs
+class Progress:
+    """What the build tells as it renders; the CLI gives a bar or plain lines."""
 
-            problems.extend(orphan_catalogs(config, lang, articles))
-    # an article whose English fails does not publish in any language
-    bad_slugs = {a.slug for a in articles if a.path in failed}
-    editions = {k: v for k, v in editions.items() if k[0] not in bad_slugs}
-    return Plan(articles, editions, interface, held, problems, failed)
+    def start(self, total: int) -> None: ...
+    def advance(self, label: str) -> None: ...
+    def finish(self) -> None: ...
+
+
+@dataclass
+class _PdfJob:
+    rel: str
+    html: str
+    page_path: Path
+    page_css: str
+    source: str  # the content key the PDF is made from
+    cost: int
 
 
 def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tuple[str, ...] = FORMATS,
-          out: Path | None = None) -> BuildReport:
+          out: Path | None = None, jobs: int | None = None, executor: Executor | None = None,
+          force: bool = False, progress: Progress | None = None) -> BuildReport:
     started = time.monotonic()
     out = (out or config.default_out).resolve()
-    the_plan = plan(config, langs)
-    report = BuildReport(held=the_plan.held, problems=the_plan.problems,
-                         failed=sorted(the_plan.failed))
+    progress = progress or Progress()
     wanted = tuple(lang for lang in (langs or config.languages) if lang in config.languages)
-    _copy_assets(out, report)
+    report = BuildReport()
+    cache = BuildCache() if force else BuildCache.load(out)
     manifest = _read_manifest(out)
-    translations = the_plan.translations
-    publication = {lang: config.name_for(lang) for lang in wanted}
-    for (slug, lang), result in sorted(the_plan.editions.items()):
-        page_html = render_article(result.page, config, translations[lang], publication[lang])
-        page_path = out / lang / f"{slug}.html"
-        for media, source in sorted(result.images.items()):
-            _record(report, out, out / "media" / media, source.read_bytes())
-        if "html" in formats:
-            _record(report, out, page_path, page_html.encode("utf-8"))
-        if "pdf" in formats:
-            from pipeline.pdf import render_pdf
+    base = global_key(config)
+    translations, broken, problems = interface(config)
+    report.problems.extend(problems)
+    _copy_assets(config, out, report)
 
-            pdf, warnings = render_pdf(page_html, page_path, page_css(config, lang, translations[lang]),
-                                       allowed=(out, config.root, TEMPLATES_DIR, FONTS_DIR))
-            report.warnings.extend(f"{lang}/{slug}.pdf: {w}" for w in warnings)
-            _record(report, out, out / lang / f"{slug}.pdf", pdf)
-        manifest[f"{lang}/{slug}"] = {
-            "headline": result.page.headline, "dateline": result.page.dateline_html.striptags(),
-            "date": result.page.date_iso, "summary": result.page.summary,
-        }
+    # 1. Which articles changed? Unchanged ones keep their outputs without being parsed.
+    if not config.articles_dir.is_dir():
+        report.problems.append(Problem("articles", None, None, "no articles/ folder here; is --root the root?"))
+    files = sorted(config.articles_dir.glob("*.md")) if config.articles_dir.is_dir() else []
+    kept: dict[str, ArticleEntry] = {}
+    changed: list[tuple[Path, bytes]] = []
+    for path in files:
+        data = path.read_bytes()
+        rel = config.display(path)
+        entry = cache.articles.get(rel)
+        if entry and entry.key == article_key(base, config, data, entry.slug, entry.images) \
+                and _covers(entry, wanted, formats) and all(output_intact(out, r, rec)
+                                                            for r, rec in entry.outputs.items()):
+            kept[rel] = entry
+        else:
+            changed.append((path, data))
+
+    # 2. Read and check the changed ones; decide their editions.
+    loaded: list[tuple[Article, bytes]] = []
+    for path, data in changed:
+        article, found = load_article(path, config, data)
+        report.problems.extend(found)
+        if article is not None:
+            loaded.append((article, data))
+    dupes = duplicate_slugs([(e.slug, rel) for rel, e in kept.items()] + [(a.slug, a.path) for a, _ in loaded])
+    report.problems.extend(dupes)
+    taken = {p.file for p in dupes}
+    kept = {rel: e for rel, e in kept.items() if rel not in taken}
+    loaded = [(a, d) for a, d in loaded if a.path not in taken]
+    if any(lang != SOURCE_LANGUAGE for lang in config.languages) and (changed or taken):
+        from pipeline.catalog import orphan_catalogs
+
+        everything = [a for a, _ in loaded]
+        known = {e.slug for e in kept.values()}
+        report.problems.extend(p for lang in config.languages if lang != SOURCE_LANGUAGE
+                               for p in orphan_catalogs(config, lang, everything)
+                               if Path(p.file).stem not in known)
+
+    for entry in kept.values():
+        report.kept += len(entry.outputs)
+        report.held.extend(_hold_from(entry.slug, lang, info) for lang, info in sorted(entry.held.items())
+                           if lang in wanted)
+
+    # 3. Render the pages of the changed articles; queue the PDFs whose content changed.
+    assets = assets_key(config)
+    new_entries: dict[str, ArticleEntry] = {}
+    pdf_jobs: list[_PdfJob] = []
+    for article, data in loaded:
+        the_plan = plan_article(article, config, broken, out)
+        report.held.extend(h for h in the_plan.held if h.lang in wanted)
+        if the_plan.problems:
+            report.problems.extend(the_plan.problems)
+            report.failed.append(article.path)
+            continue
+        old = cache.articles.get(article.path)
+        images = sorted({m for e in the_plan.editions.values() for m in e.images})
+        entry = ArticleEntry(key=article_key(base, config, data, article.slug, images), slug=article.slug,
+                             images=images, langs=list(article.languages))
+        entry.held = {h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason} for h in the_plan.held}
+        for lang, edition in sorted(the_plan.editions.items()):
+            if lang not in wanted:
+                continue
+            _render_edition(config, out, lang, edition, translations[lang], formats, assets, old, entry,
+                            pdf_jobs, report)
+            manifest[f"{lang}/{article.slug}"] = {
+                "headline": edition.page.headline, "dateline": edition.page.dateline_html.striptags(),
+                "date": edition.page.date_iso, "summary": edition.page.summary,
+            }
+        new_entries[article.path] = entry
+
+    # 4. PDFs, in parallel; each result is written as it arrives (atomically, so order is irrelevant).
+    if pdf_jobs:
+        _render_pdfs(config, out, pdf_jobs, jobs, executor, progress, new_entries, report)
+
+    # 5. Index pages, the landing page, the cache.
     if "html" in formats:
+        from pipeline.render import render_index
+
         for lang in wanted:
-            _write_index(config, out, lang, manifest, translations[lang], publication[lang], report)
+            page = _index_html(config, out, lang, manifest, translations[lang], render_index)
+            _record(report, out, out / lang / "index.html", page.encode("utf-8"))
         _record(report, out, out / "index.html", _landing(config, wanted).encode("utf-8"))
     atomic.write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    cache.articles = {rel: e for rel, e in cache.articles.items() if rel in kept}
+    cache.articles.update(new_entries)
+    cache.save(out)
+    report.held.sort(key=lambda h: (h.slug, h.lang))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _covers(entry: ArticleEntry, wanted: tuple[str, ...], formats: tuple[str, ...]) -> bool:
+    """The entry recorded every output this build asks for (or why the edition is held)."""
+    for lang in wanted:
+        if lang not in entry.langs or lang in entry.held:
+            continue
+        if any(f"{lang}/{entry.slug}.{fmt}" not in entry.outputs for fmt in formats):
+            return False
+    return True
+
+
+def _hold_from(slug: str, lang: str, info: dict[str, object]) -> Hold:
+    from pipeline.translate_gate import Hold
+
+    return Hold(slug, lang, int(str(info.get("waiting", 0))), int(str(info.get("total", 0))),
+                str(info.get("reason", "")))
+
+
+def _render_edition(config: Config, out: Path, lang: str, edition: EditionResult,
+                    translations: gettext.NullTranslations, formats: tuple[str, ...], assets: str,
+                    old: ArticleEntry | None, entry: ArticleEntry, pdf_jobs: list[_PdfJob],
+                    report: BuildReport) -> None:
+    from pipeline.render import render_article
+
+    slug = edition.page.slug
+    page_html = render_article(edition.page, config, translations, config.name_for(lang))
+    page_path = out / lang / f"{slug}.html"
+    for media, source in sorted(edition.images.items()):
+        _record(report, out, out / "media" / media, source.read_bytes())
+    if "html" in formats:
+        rel = f"{lang}/{slug}.html"
+        data = page_html.encode("utf-8")
+        _record(report, out, page_path, data)
+        entry.outputs[rel] = {"sha": digest(data), "source": ""}
+    if "pdf" in formats:
+        rel = f"{lang}/{slug}.pdf"
+        css = page_css(config, lang, translations)
+        source = digest(assets, page_html, css, *(file_digest(p) for _, p in sorted(edition.images.items())))
+        previous = old.outputs.get(rel) if old else None
+        if previous and previous.get("source") == source and output_intact(out, rel, previous):
+            entry.outputs[rel] = previous
+            report.unchanged.append(rel)
+        else:
+            pdf_jobs.append(_PdfJob(rel, page_html, page_path, css, source,
+                                    cost=len(page_html) * (5 if lang == "ur" else 1)))
+
+
+def _render_pdfs(config: Config, out: Path, pdf_jobs: list[_PdfJob], jobs: int | None, executor: Executor | None,
+                 progress: Progress, entries: dict[str, ArticleEntry], report: BuildReport) -> None:
+    from pipeline.pdf import render_pdf_job
+
+    allowed = (out, config.root, config.templates, config.fonts)
+    by_slug = {e.slug: e for e in entries.values()}
+    progress.start(len(pdf_jobs))
+    # The longest jobs first, so that the last ones to finish are short ones.
+    ordered = sorted(pdf_jobs, key=lambda j: (-j.cost, j.rel))
+    owned = None
+    workers = jobs or os.cpu_count() or 1
+    if executor is None and workers > 1 and len(ordered) > 1:
+        from pipeline.pool import warm_pool
+
+        owned = executor = warm_pool(min(workers, len(ordered)))
+
+    def finish(job: _PdfJob, result: tuple[bytes, list[str], int]) -> None:
+        pdf, warnings, peak_kb = result
+        report.rendered_pdfs += 1
+        report.peak_worker_kb = max(report.peak_worker_kb, peak_kb)
+        report.warnings.extend(f"{job.rel}: {w}" for w in warnings)
+        _record(report, out, out / job.rel, pdf)
+        slug = Path(job.rel).stem
+        by_slug[slug].outputs[job.rel] = {"sha": digest(pdf), "source": job.source}
+        progress.advance(job.rel)
+
+    try:
+        if executor is None:
+            for job in ordered:
+                finish(job, render_pdf_job(job.html, job.page_path, job.page_css, allowed))
+        else:
+            futures: list[tuple[_PdfJob, Future]] = [
+                (job, executor.submit(render_pdf_job, job.html, job.page_path, job.page_css, allowed))
+                for job in ordered]
+            for job, future in futures:
+                finish(job, future.result())
+    finally:
+        if owned is not None:
+            owned.shutdown()
+        progress.finish()
 
 
 def page_css(config: Config, lang: str, translations: gettext.NullTranslations) -> str:
@@ -187,14 +392,14 @@ def _record(report: BuildReport, out: Path, path: Path, data: bytes) -> None:
     (report.written if atomic.write_bytes(path, data) else report.unchanged).append(rel)
 
 
-def _copy_assets(out: Path, report: BuildReport) -> None:
+def _copy_assets(config: Config, out: Path, report: BuildReport) -> None:
     for sheet in ("style.css", "mobile.css"):
-        _record(report, out, out / "assets" / sheet, (TEMPLATES_DIR / sheet).read_bytes())
-    for font in sorted(FONTS_DIR.iterdir()):
+        _record(report, out, out / "assets" / sheet, (config.templates / sheet).read_bytes())
+    for font in sorted(config.fonts.iterdir()):
         if font.suffix in (".ttf", ".txt"):
             target = out / "fonts" / font.name
             if not (target.exists() and target.stat().st_size == font.stat().st_size
-                    and target.read_bytes() == font.read_bytes()):
+                    and file_digest(target) == file_digest(font)):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_name(f".{font.name}.tmp")
                 shutil.copyfile(font, tmp)
@@ -210,10 +415,13 @@ def _read_manifest(out: Path) -> dict[str, dict[str, str]]:
         return {}
 
 
-def _write_index(config: Config, out: Path, lang: str, manifest: dict[str, dict[str, str]],
-                 translations: gettext.NullTranslations, publication: str, report: BuildReport) -> None:
+def _index_html(config: Config, out: Path, lang: str, manifest: dict[str, dict[str, str]],
+                translations: gettext.NullTranslations, render_index: Callable[..., str]) -> str:
     """The index lists every edition of the language that is on disk: new ones and kept ones."""
     import datetime as dt
+
+    from pipeline.localize import format_date
+    from pipeline.render import IndexEntry
 
     entries = []
     for key, info in manifest.items():
@@ -230,22 +438,17 @@ def _write_index(config: Config, out: Path, lang: str, manifest: dict[str, dict[
                                   summary=str(info.get("summary", ""))))
     entries.sort(key=lambda e: (e.date_iso, e.slug), reverse=True)
     others = [(other, f"../{other}/index.html") for other in config.languages if other != lang]
-    page = render_index(lang, entries, others, config, translations, publication)
-    _record(report, out, out / lang / "index.html", page.encode("utf-8"))
+    return render_index(lang, entries, others, config, translations, config.name_for(lang))
 
 
 def _landing(config: Config, langs: tuple[str, ...]) -> str:
-    links = "".join(f'<li><a href="{lang}/index.html" hreflang="{lang}">{name}</a></li>'
-                    for lang, name in (("en", "English"), ("ur", "اردو")) if lang in langs)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{_html_escape(config.name)}</title>"
-            "<link rel=\"stylesheet\" href=\"assets/style.css\"></head>"
-            f"<body><main><h1 class=\"index-title\">{_html_escape(config.name)}</h1>"
-            f"<ul class=\"story-list\">{links}</ul></main></body></html>\n")
-
-
-def _html_escape(text: str) -> str:
     import html
 
-    return html.escape(text)
+    links = "".join(f'<li><a href="{lang}/index.html" hreflang="{lang}">{html.escape(config.name_for(lang))}'
+                    f"</a></li>" for lang in langs)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(config.name)}</title>"
+            "<link rel=\"stylesheet\" href=\"assets/style.css\"></head>"
+            f"<body><main><h1 class=\"index-title\">{html.escape(config.name)}</h1>"
+            f"<ul class=\"story-list\">{links}</ul></main></body></html>\n")

@@ -88,17 +88,27 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="Only this format (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ under the root).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="PDF rendering processes (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild everything, ignoring the build cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and problems.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Render on a Dask distributed cluster (needs pipeline[distributed]).")
 @click.pass_context
-def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None) -> None:
-    """Build HTML and PDF for every publishable edition."""
-    _run_build(_config(ctx), langs, formats, out)
+def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
+          jobs: int | None, force: bool, quiet: bool, scheduler: str | None) -> None:
+    """Build HTML and PDF for every publishable edition (only what changed since the last build)."""
+    _run_build(_config(ctx), langs, formats, out, jobs=jobs, force=force, quiet=quiet, scheduler=scheduler)
 
 
 @main.command()
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="PDF rendering processes (default: the number of cores).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and problems.")
 @click.pass_context
-def publish(ctx: click.Context) -> None:
+def publish(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
     """Check everything, then build what is publishable into dist/."""
-    _run_build(_config(ctx), (), (), None)
+    _run_build(_config(ctx), (), (), None, jobs=jobs, quiet=quiet)
 
 
 @main.command()
@@ -199,17 +209,29 @@ def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
     review_segments(_config(ctx), slug, lang, reviewer, ask, click.echo)
 
 
-def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None) -> None:
+def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None, *,
+               jobs: int | None = None, force: bool = False, quiet: bool = False, scheduler: str | None = None) -> None:
     from pipeline.build import FORMATS, build
+    from pipeline.progress import make_progress
 
-    report = build(config, langs=langs or None, formats=formats or FORMATS, out=out)
+    executor = None
+    client = None
+    if scheduler:
+        from pipeline.distributed import connect
+
+        client, executor = connect(scheduler)
+    try:
+        report = build(config, langs=langs or None, formats=formats or FORMATS, out=out, jobs=jobs,
+                       executor=executor, force=force, progress=make_progress(quiet))
+    finally:
+        if client is not None:
+            client.close()
     for hold in report.held:
         click.echo(str(hold))
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"written {len(report.written)}, unchanged {len(report.unchanged)}, "
-               f"held {len(report.held)}, failed {len(report.failed)} "
-               f"in {report.seconds:.1f} s")
+    click.echo(f"built {report.rendered_pdfs} PDFs; written {len(report.written)}, unchanged {len(report.unchanged)}, "
+               f"kept {report.kept}, held {len(report.held)}, failed {len(report.failed)} in {report.seconds:.2f} s")
     if report.problems:
         raise ProblemsFound(report.problems)
 

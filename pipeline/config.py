@@ -43,6 +43,8 @@ class Config:
     languages: tuple[str, ...] = ("en", "ur")
     page_size: str = "A4"
     digits: str = "latin"
+    templates: Path = TEMPLATES_DIR  # the repository's; tests point these at copies
+    fonts: Path = FONTS_DIR
 
     @property
     def name(self) -> str:

@@ -92,3 +92,21 @@ def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, .
     assert pdf is not None
     warnings = collect.messages + [f"refused to load {url}" for url in fetcher.refused]
     return bytes(pdf), warnings
+
+
+def warm_up() -> None:
+    """Make this process ready to render: WeasyPrint imported, one shared FontConfiguration."""
+    global _font_config
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _font_config is None:
+        _font_config = FontConfiguration()
+
+
+def render_pdf_job(html: str, page_path: Path, page_css: str,
+                   allowed: tuple[Path, ...]) -> tuple[bytes, list[str], int]:
+    """`render_pdf` for an executor: also returns this process's peak memory (KiB)."""
+    import resource
+
+    pdf, warnings = render_pdf(html, page_path, page_css, allowed)
+    return pdf, warnings, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline import __version__
-from pipeline.config import KNOWN_LANGUAGES, TEMPLATES_DIR, Config
+from pipeline.config import KNOWN_LANGUAGES, Config
 from pipeline.localize import digit_system
 
 GENERATOR = f"Newsroom pipeline {__version__}"
@@ -71,21 +71,21 @@ def _environment(templates: Path) -> jinja2.Environment:
     )
 
 
-def _render(template: str, translations: gettext.NullTranslations, **context: object) -> str:
-    env = _environment(TEMPLATES_DIR).overlay()
+def _render(template: str, translations: gettext.NullTranslations, templates: Path, **context: object) -> str:
+    env = _environment(templates).overlay()
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env.get_template(template).render(**context)
 
 
 def render_article(page: EditionPage, config: Config, translations: gettext.NullTranslations,
                    publication: str) -> str:
-    return _render("article.html", translations, page=page, lang=page.lang, dir=page.dir,
+    return _render("article.html", translations, config.templates, page=page, lang=page.lang, dir=page.dir,
                    publication=publication, generator=GENERATOR, language_names=LANGUAGE_NAMES,
                    alternates=page.alternates, asset_prefix="../", digits=digit_system(page.lang, config.digits))
 
 
 def render_index(lang: str, entries: list[IndexEntry], alternates: list[tuple[str, str]],
                  config: Config, translations: gettext.NullTranslations, publication: str) -> str:
-    return _render("index.html", translations, entries=entries, lang=lang, dir=KNOWN_LANGUAGES[lang],
+    return _render("index.html", translations, config.templates, entries=entries, lang=lang, dir=KNOWN_LANGUAGES[lang],
                    alternates=alternates, publication=publication, generator=GENERATOR,
                    language_names=LANGUAGE_NAMES, asset_prefix="../", digits=digit_system(lang, config.digits))

@@ -1,0 +1,153 @@
+"""The build cache: each kind of input change rebuilds exactly what it should, and nothing wrong is kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import cache as cache_module
+from pipeline.build import build
+from pipeline.cache import CACHE_FILE
+from pipeline.cli import main
+from pipeline.config import FONTS_DIR, TEMPLATES_DIR, load_config
+from tests.conftest import article_text
+from tests.urdu_fixture import fill_catalog
+
+MANGO_PDFS = {"en/mango.pdf", "ur/mango.pdf"}
+
+
+@pytest.fixture
+def site(make_site, tmp_path):
+    root = make_site({"articles/mango.md": article_text(),
+                      "articles/rain.md": article_text(headline="Rain Expected in Lahore", date="2026-07-01")})
+    runner = CliRunner()
+    runner.invoke(main, ["--root", str(root), "translate"], catch_exceptions=False)
+    fill_catalog(root / "translations" / "ur" / "mango.po")
+    runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"],
+                  catch_exceptions=False)
+    templates, fonts = tmp_path / "templates", tmp_path / "fonts"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    shutil.copytree(FONTS_DIR, fonts)
+    config = dataclasses.replace(load_config(root), templates=templates, fonts=fonts)
+    first = build(config, jobs=1)
+    assert first.rendered_pdfs == 3 and not first.problems
+    return config
+
+
+def rebuild(config, **options):
+    report = build(config, jobs=1, **options)
+    assert not report.problems, report.problems
+    pages = {p for p in report.written if p.endswith((".html", ".pdf")) and not p.endswith("index.html")}
+    return report, pages
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".pipeline" not in p.parts}
+
+
+def test_no_change_renders_nothing(site):
+    report, pages = rebuild(site)
+    assert report.rendered_pdfs == 0 and pages == set() and report.kept == 6
+    assert [h.slug for h in report.held] == ["rain"]  # held editions are still reported
+
+
+def test_one_article_edit_rebuilds_only_its_editions_and_the_indexes(site):
+    before = snapshot(site.default_out)
+    path = site.articles_dir / "rain.md"
+    path.write_text(path.read_text().replace("two weeks early", "a week early"))
+    report, pages = rebuild(site)
+    assert pages == {"en/rain.html", "en/rain.pdf"}
+    assert report.rendered_pdfs == 1
+    after = snapshot(site.default_out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == {"en/rain.html", "en/rain.pdf"}  # the index text did not change: headline and date same
+
+
+def test_catalog_and_approval_changes_rebuild_that_article_only(site):
+    fill_catalog(site.translations_dir / "ur" / "mango.po", {"Multan": "ملتان شہر"})
+    report, pages = rebuild(site)
+    assert pages == set() and report.rendered_pdfs == 0  # unapproved: held, nothing rewritten
+    assert [(h.slug, h.lang) for h in report.held] == [("mango", "ur"), ("rain", "ur")]
+    CliRunner().invoke(main, ["--root", str(site.root), "approve", "mango", "--reviewer", "R", "--all"])
+    report, pages = rebuild(site)
+    assert pages == {"ur/mango.html", "ur/mango.pdf"}
+
+
+def test_template_change_rebuilds_every_page(site):
+    article = site.templates / "article.html"
+    article.write_text(article.read_text().replace('<p class="back">', '<p class="back" id="back">'))
+    report, pages = rebuild(site)
+    assert pages == {"en/mango.html", "en/mango.pdf", "ur/mango.html", "ur/mango.pdf", "en/rain.html",
+                     "en/rain.pdf"}
+    assert report.rendered_pdfs == 3
+
+
+def test_css_font_config_and_version_changes_rerender_the_pdfs(site, monkeypatch):
+    style = site.templates / "style.css"
+    style.write_text(style.read_text() + "\n.story-body p { color: #111; }\n")
+    assert rebuild(site)[0].rendered_pdfs == 3
+    font = site.fonts / "NotoSerif-Regular.ttf"
+    font.write_bytes(font.read_bytes() + b"\0")
+    assert rebuild(site)[0].rendered_pdfs == 3
+    (site.root / "publication.yaml").write_text("page_size: Letter\n")
+    config = dataclasses.replace(load_config(site.root), templates=site.templates, fonts=site.fonts)
+    assert rebuild(config)[0].rendered_pdfs == 3
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert rebuild(config)[0].rendered_pdfs == 3
+    assert rebuild(config)[0].rendered_pdfs == 0
+
+
+def test_interface_string_change_rebuilds_urdu_pdfs_only(site):
+    po = site.translations_dir / "ur" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    source = Path(__file__).parent.parent / "translations" / "ur" / "LC_MESSAGES" / "messages.po"
+    po.write_text(source.read_text().replace('msgstr "ادارتی نوٹ"', 'msgstr "اداریہ نوٹ"'))
+    report, pages = rebuild(site)
+    assert report.rendered_pdfs == 1 and "ur/mango.pdf" in pages
+    assert "اداریہ نوٹ" in (site.default_out / "ur" / "mango.html").read_text()
+
+
+def test_corrupted_or_stale_cache_leads_to_a_rebuild_not_wrong_output(site):
+    out = site.default_out
+    good = snapshot(out)
+    (out / CACHE_FILE).write_text("{ this is not json")
+    report, _ = rebuild(site)
+    assert report.rendered_pdfs == 3 and snapshot(out) == good
+    (out / CACHE_FILE).write_text('{"version": 1, "articles": {"articles/mango.md": {"key": 5}}, "pages": []}')
+    report, _ = rebuild(site)
+    assert report.rendered_pdfs == 3 and snapshot(out) == good
+    (out / "en" / "mango.pdf").write_bytes(b"%PDF-1.7 truncated")  # an output damaged behind our back
+    report, pages = rebuild(site)
+    assert "en/mango.pdf" in pages and snapshot(out) == good
+    report = build(site, jobs=1, force=True)
+    assert report.rendered_pdfs == 3 and snapshot(out) == good
+
+
+def test_jobs_1_and_jobs_2_give_byte_identical_outputs(site, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(site, out=one, jobs=1, force=True)
+    report = build(site, out=two, jobs=2, force=True)
+    assert report.rendered_pdfs == 3
+    assert snapshot(one) == snapshot(two)
+
+
+def test_a_no_op_build_does_not_import_weasyprint(site):
+    code = (
+        "import sys, dataclasses, pathlib\n"
+        "from pipeline.build import build\n"
+        "from pipeline.config import load_config\n"
+        f"config = dataclasses.replace(load_config(pathlib.Path({str(site.root)!r})),"
+        f" templates=pathlib.Path({str(site.templates)!r}), fonts=pathlib.Path({str(site.fonts)!r}))\n"
+        "report = build(config, jobs=1)\n"
+        "assert report.rendered_pdfs == 0, report\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
