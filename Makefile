@@ -14,14 +14,14 @@ publish: $(STAMP)
 	$(BIN)/pipeline publish
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests bench
 
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py
+	$(BIN)/python bench/bench.py
 
 # Interface strings: extract from templates and code, then merge into each language's messages.po.
 messages: $(STAMP)

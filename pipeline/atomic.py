@@ -1,8 +1,11 @@
 """Writing files so that nobody ever sees half of one.
 
 In: a path and the bytes or text it should hold.
-Out: the file, replaced in one rename (temp file in the same folder, fsync, os.replace). A file
-that already holds exactly those bytes is left untouched, so unchanged outputs keep their times.
+Out: the file, replaced in one rename (temp file in the same folder, os.replace), so a reader or a
+killed process never sees half a file. Work people did by hand (catalogs, approvals, imported
+articles) is also fsynced before the rename, so it survives a power cut; build outputs are not (they
+can be rebuilt, and 800 fsyncs are a measurable share of a full build). A file that already holds
+exactly those bytes is left untouched, so unchanged outputs keep their times.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes(path: Path, data: bytes) -> bool:
+def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> bool:
     """Write `data` to `path` atomically; False when the file already held exactly that."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
@@ -24,8 +27,9 @@ def write_bytes(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -34,5 +38,5 @@ def write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_text(path: Path, text: str) -> bool:
-    return write_bytes(path, text.encode("utf-8"))
+def write_text(path: Path, text: str, *, durable: bool = True) -> bool:
+    return write_bytes(path, text.encode("utf-8"), durable=durable)

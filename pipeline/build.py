@@ -12,13 +12,14 @@ published files stay exactly as they were. Every file is written atomically.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -155,16 +156,6 @@ class Progress:
     def finish(self) -> None: ...
 
 
-@dataclass
-class _PdfJob:
-    rel: str
-    html: str
-    page_path: Path
-    page_css: str
-    source: str  # the content key the PDF is made from
-    cost: int
-
-
 def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tuple[str, ...] = FORMATS,
           out: Path | None = None, jobs: int | None = None, executor: Executor | None = None,
           force: bool = False, progress: Progress | None = None) -> BuildReport:
@@ -223,36 +214,31 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
         report.held.extend(_hold_from(entry.slug, lang, info) for lang, info in sorted(entry.held.items())
                            if lang in wanted)
 
-    # 3. Render the pages of the changed articles; queue the PDFs whose content changed.
+    # 3. Render the changed articles, one task each, in parallel; write what comes back.
+    work = sorted(loaded, key=lambda item: -_cost(item[0], wanted, formats))
     assets = assets_key(config)
     new_entries: dict[str, ArticleEntry] = {}
-    pdf_jobs: list[_PdfJob] = []
-    for article, data in loaded:
-        the_plan = plan_article(article, config, broken, out)
-        report.held.extend(h for h in the_plan.held if h.lang in wanted)
-        if the_plan.problems:
-            report.problems.extend(the_plan.problems)
-            report.failed.append(article.path)
+    data_of = {article.path: data for article, data in work}
+    for outcome in _run_tasks(config, out, work, wanted, formats, base, assets, broken, cache, jobs, executor,
+                              progress):
+        report.held.extend(h for h in outcome.held if h.lang in wanted)
+        report.warnings.extend(outcome.warnings)
+        report.rendered_pdfs += outcome.rendered_pdfs
+        report.peak_worker_kb = max(report.peak_worker_kb, outcome.peak_kb)
+        if outcome.problems:
+            report.problems.extend(outcome.problems)
+            report.failed.append(outcome.path)
             continue
-        old = cache.articles.get(article.path)
-        images = sorted({m for e in the_plan.editions.values() for m in e.images})
-        entry = ArticleEntry(key=article_key(base, config, data, article.slug, images), slug=article.slug,
-                             images=images, langs=list(article.languages))
-        entry.held = {h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason} for h in the_plan.held}
-        for lang, edition in sorted(the_plan.editions.items()):
-            if lang not in wanted:
-                continue
-            _render_edition(config, out, lang, edition, translations[lang], formats, assets, old, entry,
-                            pdf_jobs, report)
-            manifest[f"{lang}/{article.slug}"] = {
-                "headline": edition.page.headline, "dateline": edition.page.dateline_html.striptags(),
-                "date": edition.page.date_iso, "summary": edition.page.summary,
-            }
-        new_entries[article.path] = entry
-
-    # 4. PDFs, in parallel; each result is written as it arrives (atomically, so order is irrelevant).
-    if pdf_jobs:
-        _render_pdfs(config, out, pdf_jobs, jobs, executor, progress, new_entries, report)
+        for rel, data in outcome.files:
+            _record(report, out, out / rel, data)
+        report.unchanged.extend(outcome.unchanged)
+        manifest.update(outcome.manifest)
+        entry = ArticleEntry(key=article_key(base, config, data_of[outcome.path], outcome.slug, outcome.images),
+                             slug=outcome.slug, images=outcome.images, langs=outcome.langs,
+                             outputs=outcome.outputs,
+                             held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason}
+                                   for h in outcome.held})
+        new_entries[outcome.path] = entry
 
     # 5. Index pages, the landing page, the cache.
     if "html" in formats:
@@ -267,6 +253,9 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
     cache.articles.update(new_entries)
     cache.save(out)
     report.held.sort(key=lambda h: (h.slug, h.lang))
+    report.written.sort()
+    report.unchanged.sort()
+    report.failed.sort()
     report.seconds = time.monotonic() - started
     return report
 
@@ -288,74 +277,122 @@ def _hold_from(slug: str, lang: str, info: dict[str, object]) -> Hold:
                 str(info.get("reason", "")))
 
 
-def _render_edition(config: Config, out: Path, lang: str, edition: EditionResult,
-                    translations: gettext.NullTranslations, formats: tuple[str, ...], assets: str,
-                    old: ArticleEntry | None, entry: ArticleEntry, pdf_jobs: list[_PdfJob],
-                    report: BuildReport) -> None:
+@dataclass
+class Outcome:
+    """What one article task made: the files to write and what the cache should remember of them."""
+
+    path: str
+    slug: str
+    langs: list[str]
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # output path -> bytes
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # output path -> {"sha", "source"}
+    unchanged: list[str] = field(default_factory=list)  # PDFs whose content key had not changed
+    images: list[str] = field(default_factory=list)
+    held: list[Hold] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    manifest: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    rendered_pdfs: int = 0
+    peak_kb: int = 0
+
+
+@functools.lru_cache(maxsize=4)
+def _interface_for(config: Config, base: str) -> dict[str, gettext.NullTranslations]:
+    """Interface strings per process, read again whenever the global key (which hashes them) changes."""
+    return interface(config)[0]
+
+
+def process_article(config: Config, article: Article, out: Path, wanted: tuple[str, ...],
+                    formats: tuple[str, ...], base: str, assets: str, broken: frozenset[str],
+                    old_outputs: dict[str, dict[str, str]]) -> Outcome:
+    """One article: plan its editions, render their pages and (where their content changed) PDFs.
+
+    Runs in a worker process (or inline with --jobs 1, or on a Dask worker); writes nothing itself."""
+    import resource
+
     from pipeline.render import render_article
 
-    slug = edition.page.slug
-    page_html = render_article(edition.page, config, translations, config.name_for(lang))
-    page_path = out / lang / f"{slug}.html"
-    for media, source in sorted(edition.images.items()):
-        _record(report, out, out / "media" / media, source.read_bytes())
-    if "html" in formats:
-        rel = f"{lang}/{slug}.html"
-        data = page_html.encode("utf-8")
-        _record(report, out, page_path, data)
-        entry.outputs[rel] = {"sha": digest(data), "source": ""}
-    if "pdf" in formats:
-        rel = f"{lang}/{slug}.pdf"
-        css = page_css(config, lang, translations)
-        source = digest(assets, page_html, css, *(file_digest(p) for _, p in sorted(edition.images.items())))
-        previous = old.outputs.get(rel) if old else None
-        if previous and previous.get("source") == source and output_intact(out, rel, previous):
-            entry.outputs[rel] = previous
-            report.unchanged.append(rel)
-        else:
-            pdf_jobs.append(_PdfJob(rel, page_html, page_path, css, source,
-                                    cost=len(page_html) * (5 if lang == "ur" else 1)))
+    translations = _interface_for(config, base)
+    the_plan = plan_article(article, config, set(broken), out)
+    outcome = Outcome(article.path, article.slug, list(article.languages), held=the_plan.held,
+                      problems=the_plan.problems)
+    if the_plan.problems:
+        return outcome
+    outcome.images = sorted({m for e in the_plan.editions.values() for m in e.images})
+    for lang, edition in sorted(the_plan.editions.items()):
+        if lang not in wanted:
+            continue
+        page_html = render_article(edition.page, config, translations[lang], config.name_for(lang))
+        page_path = out / lang / f"{article.slug}.html"
+        for media, source in sorted(edition.images.items()):
+            outcome.files.append((f"media/{media}", source.read_bytes()))
+        if "html" in formats:
+            data = page_html.encode("utf-8")
+            outcome.files.append((f"{lang}/{article.slug}.html", data))
+            outcome.outputs[f"{lang}/{article.slug}.html"] = {"sha": digest(data), "source": ""}
+        if "pdf" in formats:
+            rel = f"{lang}/{article.slug}.pdf"
+            css = page_css(config, lang, translations[lang])
+            source = digest(assets, page_html, css, *(file_digest(p) for _, p in sorted(edition.images.items())))
+            previous = old_outputs.get(rel)
+            if previous and previous.get("source") == source and output_intact(out, rel, previous):
+                outcome.outputs[rel] = previous
+                outcome.unchanged.append(rel)
+            else:
+                from pipeline.pdf import render_pdf
+
+                pdf, warnings = render_pdf(page_html, page_path, css,
+                                           allowed=(out, config.root, config.templates, config.fonts))
+                outcome.files.append((rel, pdf))
+                outcome.outputs[rel] = {"sha": digest(pdf), "source": source}
+                outcome.warnings.extend(f"{rel}: {w}" for w in warnings)
+                outcome.rendered_pdfs += 1
+        outcome.manifest[f"{lang}/{article.slug}"] = {
+            "headline": edition.page.headline, "dateline": edition.page.dateline_html.striptags(),
+            "date": edition.page.date_iso, "summary": edition.page.summary,
+        }
+    outcome.peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return outcome
 
 
-def _render_pdfs(config: Config, out: Path, pdf_jobs: list[_PdfJob], jobs: int | None, executor: Executor | None,
-                 progress: Progress, entries: dict[str, ArticleEntry], report: BuildReport) -> None:
-    from pipeline.pdf import render_pdf_job
+def _cost(article: Article, wanted: tuple[str, ...], formats: tuple[str, ...]) -> int:
+    """A guess at how long an article's task takes: Nastaliq PDFs cost about five English ones."""
+    weight = sum(5 if lang == "ur" else 1 for lang in article.languages if lang in wanted)
+    return len(article.body) * weight * (10 if "pdf" in formats else 1)
 
-    allowed = (out, config.root, config.templates, config.fonts)
-    by_slug = {e.slug: e for e in entries.values()}
-    progress.start(len(pdf_jobs))
-    # The longest jobs first, so that the last ones to finish are short ones.
-    ordered = sorted(pdf_jobs, key=lambda j: (-j.cost, j.rel))
+
+def _run_tasks(config: Config, out: Path, work: list[tuple[Article, bytes]], wanted: tuple[str, ...],
+               formats: tuple[str, ...], base: str, assets: str, broken: set[str], cache: BuildCache,
+               jobs: int | None, executor: Executor | None, progress: Progress) -> Iterator[Outcome]:
+    """Every article's task, inline or on an executor; outcomes in the order they finish."""
+    frozen = frozenset(broken)
+    args = [(config, article, out, wanted, formats, base, assets, frozen,
+             cache.articles[article.path].outputs if article.path in cache.articles else {})
+            for article, _ in work]
+    if not args:
+        return
+    progress.start(len(args))
     owned = None
     workers = jobs or os.cpu_count() or 1
-    if executor is None and workers > 1 and len(ordered) > 1:
-        from pipeline.pool import warm_pool
+    if executor is None and workers > 1 and len(args) > 1:
+        from pipeline.pool import make_pool
 
-        owned = executor = warm_pool(min(workers, len(ordered)))
-
-    def finish(job: _PdfJob, result: tuple[bytes, list[str], int]) -> None:
-        pdf, warnings, peak_kb = result
-        report.rendered_pdfs += 1
-        report.peak_worker_kb = max(report.peak_worker_kb, peak_kb)
-        report.warnings.extend(f"{job.rel}: {w}" for w in warnings)
-        _record(report, out, out / job.rel, pdf)
-        slug = Path(job.rel).stem
-        by_slug[slug].outputs[job.rel] = {"sha": digest(pdf), "source": job.source}
-        progress.advance(job.rel)
-
+        owned = executor = make_pool(min(workers, len(args)), pdf="pdf" in formats)
     try:
         if executor is None:
-            for job in ordered:
-                finish(job, render_pdf_job(job.html, job.page_path, job.page_css, allowed))
+            for arg in args:
+                outcome = process_article(*arg)
+                progress.advance(outcome.slug)
+                yield outcome
         else:
-            futures: list[tuple[_PdfJob, Future]] = [
-                (job, executor.submit(render_pdf_job, job.html, job.page_path, job.page_css, allowed))
-                for job in ordered]
-            for job, future in futures:
-                finish(job, future.result())
+            futures = [executor.submit(process_article, *arg) for arg in args]
+            for future in as_completed(futures):
+                outcome = future.result()
+                progress.advance(outcome.slug)
+                yield outcome
     finally:
         if owned is not None:
-            owned.shutdown()
+            owned.shutdown(cancel_futures=True)
         progress.finish()
 
 
@@ -389,7 +426,7 @@ def _css_string(text: str) -> str:
 
 def _record(report: BuildReport, out: Path, path: Path, data: bytes) -> None:
     rel = path.relative_to(out).as_posix()
-    (report.written if atomic.write_bytes(path, data) else report.unchanged).append(rel)
+    (report.written if atomic.write_bytes(path, data, durable=False) else report.unchanged).append(rel)
 
 
 def _copy_assets(config: Config, out: Path, report: BuildReport) -> None:

@@ -94,11 +94,14 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and problems.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Render on a Dask distributed cluster (needs pipeline[distributed]).")
+@click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the build report (what was written, kept, held; timings) as JSON.")
 @click.pass_context
 def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
-          jobs: int | None, force: bool, quiet: bool, scheduler: str | None) -> None:
+          jobs: int | None, force: bool, quiet: bool, scheduler: str | None, report_json: Path | None) -> None:
     """Build HTML and PDF for every publishable edition (only what changed since the last build)."""
-    _run_build(_config(ctx), langs, formats, out, jobs=jobs, force=force, quiet=quiet, scheduler=scheduler)
+    _run_build(_config(ctx), langs, formats, out, jobs=jobs, force=force, quiet=quiet, scheduler=scheduler,
+               report_json=report_json)
 
 
 @main.command()
@@ -210,7 +213,8 @@ def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
 
 
 def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None, *,
-               jobs: int | None = None, force: bool = False, quiet: bool = False, scheduler: str | None = None) -> None:
+               jobs: int | None = None, force: bool = False, quiet: bool = False, scheduler: str | None = None,
+               report_json: Path | None = None) -> None:
     from pipeline.build import FORMATS, build
     from pipeline.progress import make_progress
 
@@ -226,6 +230,14 @@ def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...],
     finally:
         if client is not None:
             client.close()
+    if report_json is not None:
+        import json
+
+        report_json.write_text(json.dumps({
+            "written": report.written, "unchanged": report.unchanged, "kept": report.kept,
+            "rendered_pdfs": report.rendered_pdfs, "held": [str(h) for h in report.held], "failed": report.failed,
+            "seconds": report.seconds, "peak_worker_kb": report.peak_worker_kb,
+        }, indent=1))
     for hold in report.held:
         click.echo(str(hold))
     for warning in report.warnings:

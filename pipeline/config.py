@@ -68,10 +68,12 @@ class Config:
 
     def display(self, path: Path) -> str:
         """A path as a person reads it: relative to the publication root where possible."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        for candidate in (path, path.resolve()):
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
 
 def load_config(root: Path) -> Config:

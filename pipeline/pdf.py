@@ -101,12 +101,3 @@ def warm_up() -> None:
 
     if _font_config is None:
         _font_config = FontConfiguration()
-
-
-def render_pdf_job(html: str, page_path: Path, page_css: str,
-                   allowed: tuple[Path, ...]) -> tuple[bytes, list[str], int]:
-    """`render_pdf` for an executor: also returns this process's peak memory (KiB)."""
-    import resource
-
-    pdf, warnings = render_pdf(html, page_path, page_css, allowed)
-    return pdf, warnings, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

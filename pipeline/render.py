@@ -72,7 +72,7 @@ def _environment(templates: Path) -> jinja2.Environment:
 
 
 def _render(template: str, translations: gettext.NullTranslations, templates: Path, **context: object) -> str:
-    env = _environment(templates).overlay()
+    env = _environment(templates)  # one per folder, so templates are compiled once per process
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env.get_template(template).render(**context)
 

@@ -9,6 +9,7 @@ identical blocks are one segment, so a catalog has one entry per distinct text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,6 +82,11 @@ def inline_blocks(tokens: list[Token]) -> Iterator[Token]:
 
 def segments(article: Article) -> list[Segment]:
     """All segments of an article, in reading order, without duplicates."""
+    return list(_segments(article))
+
+
+@functools.lru_cache(maxsize=64)
+def _segments(article: Article) -> tuple[Segment, ...]:
     found: list[Segment] = []
     for context in FIELD_CONTEXTS:
         value = field_values(article)[context]
@@ -103,7 +109,7 @@ def segments(article: Article) -> list[Segment]:
         if (seg.context, seg.source) not in seen:
             seen.add((seg.context, seg.source))
             unique.append(seg)
-    return unique
+    return tuple(unique)
 
 
 Translate = Callable[[str | None, str], str]

@@ -1,0 +1,181 @@
+"""`make bench`: how fast the pipeline publishes, beside raw WeasyPrint and Pandoc, in one run.
+
+In: --articles N (default 200) for the synthetic corpus (English + approved Urdu), --noop-articles M
+(default 1000; 0 skips) for the no-op measurement, --pandoc-pdf K articles for Pandoc's PDF rate.
+Out: a table on stdout and the same figures as JSON (bench-results.json): full build jobs=1 and
+jobs=2, raw WeasyPrint on the very same HTML in one warm process (the floor), overhead ratio, no-op
+rebuild, one-article edit, HTML-only rate, peak memory per worker, Pandoc HTML and PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import make_corpus
+
+VENV_BIN = Path(sys.executable).parent
+PIPELINE = [str(VENV_BIN / "pipeline")]
+
+FLOOR = r"""
+import json, sys, time
+from pathlib import Path
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+pages = json.loads(Path(sys.argv[1]).read_text())
+fonts = FontConfiguration()
+def render(path, css):
+    HTML(filename=path).write_pdf(stylesheets=[CSS(string=css, font_config=fonts)], font_config=fonts)
+render(*pages[0])  # warm up: fonts loaded, caches filled
+start = time.perf_counter()
+for path, css in pages:
+    render(path, css)
+print(time.perf_counter() - start)
+"""
+
+
+def timed(cmd: list[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    return time.perf_counter() - start
+
+
+def build(root: Path, out: Path, *extra: str) -> tuple[float, dict]:
+    report = out.parent / f"{out.name}-report.json"
+    seconds = timed([*PIPELINE, "--root", str(root), "build", "-q", "--out", str(out), "--report-json",
+                     str(report), *extra])
+    return seconds, json.loads(report.read_text())
+
+
+def page_css_for(root: Path) -> dict[str, str]:
+    from pipeline.build import page_css
+    from pipeline.config import load_config
+    from pipeline.messages import interface_translations
+
+    config = load_config(root)
+    return {lang: page_css(config, lang, interface_translations(config, lang)[0]) for lang in config.languages}
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu or platform.machine()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--noop-articles", type=int, default=1000)
+    parser.add_argument("--pandoc-pdf", type=int, default=10)
+    parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    results: dict[str, object] = {"machine": machine(), "articles": args.articles}
+    try:
+        print(f"corpus: {args.articles} articles with approved Urdu catalogs ...", flush=True)
+        root = work / "corpus"
+        make_corpus(root, args.articles)
+        pages = 2 * args.articles
+
+        t1, r1 = build(root, work / "out1", "--force", "--jobs", "1")
+        t2, r2 = build(root, work / "out2", "--force", "--jobs", "2")
+        results.update(full_jobs1_s=t1, full_jobs2_s=t2, speedup_jobs2=t1 / t2, pdfs=r1["rendered_pdfs"],
+                       peak_worker_mb=round(r2["peak_worker_kb"] / 1024, 1))
+
+        css = page_css_for(root)
+        listing = [(str(p), css[p.parent.name]) for p in sorted((work / "out1").glob("*/*.html"))
+                   if p.name != "index.html"]
+        (work / "pages.json").write_text(json.dumps(listing))
+        floor = float(subprocess.run([sys.executable, "-c", FLOOR, str(work / "pages.json")], check=True,
+                                     capture_output=True, text=True).stdout.strip())
+        results.update(raw_weasyprint_s=floor, overhead_jobs1=t1 / floor)
+
+        noop, rn = build(root, work / "out1")
+        results.update(noop_s=noop, noop_rendered=rn["rendered_pdfs"])
+
+        story = root / "articles" / "story-0007.md"
+        story.write_text(story.read_text().replace("Figures were provided", "Figures were supplied"))
+        edit, re_ = build(root, work / "out1")
+        results.update(edit_s=edit, edit_written=sorted(p for p in re_["written"] if p.endswith((".html", ".pdf"))))
+
+        html_s, _ = build(root, work / "out3", "--force", "--format", "html")
+        results.update(html_only_s=html_s, html_pages_per_s=pages / html_s)
+
+        if shutil.which("pandoc"):
+            articles = sorted((root / "articles").glob("*.md"))
+            start = time.perf_counter()
+            for md in articles:
+                subprocess.run(["pandoc", "-f", "markdown", "-t", "html5", "-s", "--metadata", "title=x", str(md),
+                                "-o", str(work / "p.html")], check=True, capture_output=True)
+            per = (time.perf_counter() - start) / len(articles)
+            results.update(pandoc_html_ms=per * 1000, pandoc_html_pages_per_s=1 / per,
+                           html_rate_vs_pandoc=(pages / html_s) * per)
+            env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
+            sample = articles[: args.pandoc_pdf]
+            start = time.perf_counter()
+            for md in sample:
+                subprocess.run(["pandoc", str(md), "-o", str(work / "p.pdf"), "--pdf-engine=weasyprint",
+                                "--metadata", "title=x"], check=True, capture_output=True, env=env)
+            results.update(pandoc_pdf_s_per_article=(time.perf_counter() - start) / len(sample))
+        else:
+            results.update(pandoc="not installed (apt-get install pandoc)")
+
+        if args.noop_articles:
+            print(f"no-op corpus: {args.noop_articles} articles (full build first) ...", flush=True)
+            big = work / "big"
+            make_corpus(big, args.noop_articles)
+            full_big, _ = build(big, work / "outbig", "--jobs", "2")
+            noop_big, rb = build(big, work / "outbig")
+            results.update(noop_articles=args.noop_articles, noop_big_s=noop_big, full_big_s=full_big,
+                           noop_big_rendered=rb["rendered_pdfs"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    show(results)
+
+
+def show(r: dict) -> None:
+    rows = [
+        ("machine", r["machine"], ""),
+        ("corpus", f"{r['articles']} articles, {r['pdfs']} PDFs (en + ur)", ""),
+        ("full build, jobs=1", f"{r['full_jobs1_s']:.1f} s", ""),
+        ("full build, jobs=2", f"{r['full_jobs2_s']:.1f} s", f"speed-up {r['speedup_jobs2']:.2f}x (target >= 1.8x)"),
+        ("raw WeasyPrint, same HTML, one warm process", f"{r['raw_weasyprint_s']:.1f} s", "the floor"),
+        ("overhead, jobs=1 over raw", f"{r['overhead_jobs1']:.3f}x", "target <= 1.10x"),
+        ("no-op rebuild (incl. process start)", f"{r['noop_s']:.2f} s", f"{r['noop_rendered']} PDFs rendered"),
+        ("one article edited", f"{r['edit_s']:.2f} s", "rewrote " + ", ".join(r["edit_written"])),
+        ("HTML only (incl. process start)", f"{r['html_pages_per_s']:.0f} pages/s", "target >= 500"),
+        ("peak memory per worker", f"{r['peak_worker_mb']:.0f} MB", "target < 250 MB"),
+    ]
+    if "pandoc_html_ms" in r:
+        rows += [
+            ("Pandoc HTML (process per article)", f"{r['pandoc_html_ms']:.1f} ms/article",
+             f"ours {r['html_rate_vs_pandoc']:.0f}x faster (target >= 20x)"),
+            ("Pandoc PDF, --pdf-engine=weasyprint", f"{r['pandoc_pdf_s_per_article']:.2f} s/article",
+             f"ours {r['full_jobs1_s'] / r['articles']:.2f} s/article (en + ur, jobs=1)"),
+        ]
+    if "noop_big_s" in r:
+        rows.append((f"no-op rebuild, {r['noop_articles']} articles", f"{r['noop_big_s']:.2f} s",
+                     f"target < 1 s; {r['noop_big_rendered']} PDFs rendered"))
+    width = max(len(a) for a, _, _ in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:<22} {note}")
+
+
+if __name__ == "__main__":
+    main()

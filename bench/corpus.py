@@ -1,0 +1,98 @@
+"""A synthetic publication for benchmarks: N articles with approved Urdu catalogs.
+
+In: a folder and N.
+Out: `articles/*.md` (about 450 words each, with headings, a list, a table every fifth article and a
+footnote every third), `translations/ur/*.po` filled with synthetic Urdu, and approvals for every
+segment, so every article publishes in both languages. Deterministic for a given N.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from pipeline.catalog import catalog_path, segment_states, sync_catalog, write_catalog
+from pipeline.config import Config, load_config
+from pipeline.load import load_articles
+from pipeline.review import record
+
+EN_WORDS = ("the district council said water supply would improve after new pumps were installed along "
+            "the canal while farmers asked for fair prices and traders reported higher demand in the city "
+            "market as officials promised a review of the budget before the monsoon season").split()
+UR_WORDS = ("ضلعی کونسل نے کہا کہ نہر کے ساتھ نئے پمپ لگنے کے بعد پانی کی فراہمی بہتر ہو جائے گی جبکہ "
+            "کسانوں نے منصفانہ قیمتوں کا مطالبہ کیا اور تاجروں نے شہر کی منڈی میں زیادہ طلب کی اطلاع دی").split()
+PLACES = ("Lahore", "Karachi", "Multan", "Quetta", "Peshawar", "Hyderabad", "Sukkur", "Gilgit")
+
+
+def _sentence(rng: random.Random, words: list[str], n: int, stop: str) -> str:
+    text = " ".join(rng.choice(words) for _ in range(n))
+    return text[0].upper() + text[1:] + stop if stop == "." else text + stop
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(_sentence(rng, EN_WORDS, rng.randint(12, 22), ".") for _ in range(rng.randint(3, 5)))
+
+
+def article_text(i: int) -> str:
+    rng = random.Random(i)
+    place = PLACES[i % len(PLACES)]
+    date = dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)
+    body = [_paragraph(rng), _paragraph(rng), "## What officials said", _paragraph(rng),
+            "- " + _sentence(rng, EN_WORDS, 8, ".") + "\n- " + _sentence(rng, EN_WORDS, 9, "."), _paragraph(rng)]
+    if i % 5 == 0:
+        body.append("| Year | Tonnes | Change |\n|---|---:|---:|\n" +
+                    "\n".join(f"| {2020 + y} | {rng.randint(1000, 9000):,} | {rng.randint(1, 30)}% |"
+                              for y in range(6)))
+    if i % 3 == 0:
+        body[0] += "[^1]"
+        body.append("[^1]: " + _sentence(rng, EN_WORDS, 10, "."))
+    body.append(_paragraph(rng))
+    return (
+        "---\n"
+        f"headline: {place} Council Reviews Water Plan Number {i}\n"
+        f"date: {date.isoformat()}\n"
+        f"dateline: {place}, Pakistan\n"
+        "byline:\n  author: Staff Reporter\n"
+        f"  location: {place}\n"
+        "editorial_note: Figures were provided by the district council.\n"
+        f"summary: The {place} council reviews its water plan before the monsoon.\n"
+        "tags: [water, council]\n"
+        "---\n" + "\n\n".join(body) + "\n"
+    )
+
+
+def _urdu_for(msgid: str, rng: random.Random) -> str:
+    if msgid.startswith("|") or msgid.replace(",", "").replace("%", "").isdigit():
+        return msgid
+    if "[^1]" in msgid:
+        return _sentence(rng, UR_WORDS, 14, "۔") + "[^1]"
+    n = max(3, min(40, len(msgid.split())))
+    return " ".join(_sentence(rng, UR_WORDS, min(n, 18), "۔") for _ in range(max(1, n // 18)))
+
+
+def make_corpus(root: Path, n: int, *, urdu: bool = True) -> Config:
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / "articles" / f"story-{i:04d}.md").write_text(article_text(i), encoding="utf-8")
+    (root / "publication.yaml").write_text("languages: [en, ur]\n" if urdu else "languages: [en]\n")
+    config = load_config(root)
+    if not urdu:
+        return config
+    articles, problems = load_articles(config)
+    assert not problems, problems
+    for article in articles:
+        sync_catalog(article, "ur", config)
+        path = catalog_path(config, "ur", article.slug)
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale="ur")
+        rng = random.Random(article.slug)
+        for message in catalog:
+            if message.id:
+                message.string = _urdu_for(str(message.id), rng)
+        write_catalog(path, catalog)
+        states, _ = segment_states(article, "ur", config)
+        record(config, article, "ur", states, states, "Benchmark reviewer", "2026-01-01T00:00:00Z")
+    return config
