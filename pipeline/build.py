@@ -342,7 +342,10 @@ def process_article(config: Config, article: Article, out: Path, wanted: tuple[s
                 from pipeline.pdf import render_pdf
 
                 pdf, warnings = render_pdf(page_html, page_path, css,
-                                           allowed=(out, config.root, config.templates, config.fonts))
+                                           allowed=(config.root, config.templates, config.fonts),
+                                           aliases=((out / "assets", config.templates), (out / "fonts", config.fonts),
+                                                    (out / "media", config.root)),
+                                           stylesheet=config.templates / "style.css")
                 outcome.files.append((rel, pdf))
                 outcome.outputs[rel] = {"sha": digest(pdf), "source": source}
                 outcome.warnings.extend(f"{rel}: {w}" for w in warnings)

@@ -55,10 +55,13 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
 
     def render_markdown(text: str, context: str | None, line_offset: int, field_name: str) -> str:
         tokens, env = markup.parse(text)
-        res = markup.Resources(root=config.root, base_dir=config.articles_dir, where=article.path,
-                               line_offset=line_offset, field=field_name)
-        if translate is not identity:
+        translated = translate is not identity
+        res = markup.Resources(root=config.root, base_dir=config.articles_dir,
+                               where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
+                               line_offset=0 if translated else line_offset, field=field_name)
+        if translated:
             translate_tokens(tokens, env, context, translate)
+        markup.check_structure(tokens, env, text, res, translated)
         markup.check_links(tokens, res)
         problems.extend(res.problems)
         images.update(res.images)

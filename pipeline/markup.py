@@ -25,6 +25,12 @@ from pipeline.errors import Problem
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+MAX_IMAGE_BYTES = 20_000_000
+MAX_IMAGE_PIXELS = 40_000_000  # about 8000 x 5000: more is a decompression bomb, not a news photo
+MAX_TABLE_ROWS = 1_000
+MAX_BLOCK_CHARS = 20_000  # one paragraph; WeasyPrint's line breaking slows down sharply beyond
+_UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_UNDEFINED_REFERENCE = re.compile(r"\]\[([^\]]+)\]")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
@@ -70,6 +76,57 @@ class Resources:
     field: str = "body"
     problems: list[Problem] = dataclasses.field(default_factory=list)
     images: dict[str, Path] = dataclasses.field(default_factory=dict)  # media path -> source file
+
+
+def check_structure(tokens: Sequence[Token], env: dict, source: str, res: Resources,
+                    translated: bool = False) -> None:
+    """Broken or oversized Markdown: unclosed code fences, footnotes without a definition or never
+    used, undefined link references, tables and paragraphs too big to typeset in bounded time.
+    A translation shares the English block structure, so only its own text is checked."""
+    lines = source.split("\n")
+    rows = 0
+    for tok in tokens:
+        line = res.line_offset + (tok.map[0] if tok.map else 0)
+        if translated and tok.type != "inline":
+            continue
+        if tok.type == "fence" and tok.map:
+            last = lines[tok.map[1] - 1].strip() if tok.map[1] - 1 < len(lines) else ""
+            if tok.map[1] - tok.map[0] < 2 or not last.startswith(tok.markup):
+                res.problems.append(Problem(res.where, line, res.field,
+                                            f"code block opened with {tok.markup} is never closed; "
+                                            f"add a line {tok.markup} after it"))
+        elif tok.type == "table_open":
+            rows = 0
+        elif tok.type == "tr_open":
+            rows += 1
+            if rows == MAX_TABLE_ROWS + 1:
+                res.problems.append(Problem(res.where, line, res.field,
+                                            f"table has more than {MAX_TABLE_ROWS:,} rows; split it or publish "
+                                            "the data as a file"))
+        elif tok.type == "inline":
+            if len(tok.content) > MAX_BLOCK_CHARS:
+                res.problems.append(Problem(res.where, line, res.field,
+                                            f"a paragraph of {len(tok.content):,} characters; the limit is "
+                                            f"{MAX_BLOCK_CHARS:,}: break it into paragraphs"))
+            for child in tok.children or []:
+                if child.type != "text":
+                    continue
+                for label in _UNDEFINED_FOOTNOTE.findall(child.content):
+                    res.problems.append(Problem(res.where, line, res.field,
+                                                f"footnote [^{label}] has no definition; add a line "
+                                                f'"[^{label}]: ..." at the end'))
+                for label in _UNDEFINED_REFERENCE.findall(child.content):
+                    if not label.startswith("^"):
+                        res.problems.append(Problem(res.where, line, res.field,
+                                                    f"link reference [{label}] is not defined; add "
+                                                    f'"[{label}]: https://..." or write the link inline'))
+    footnotes = env.get("footnotes", {})
+    used = {str(item.get("label")) for item in footnotes.get("list", {}).values()}
+    for key in footnotes.get("refs", {}):
+        if key.lstrip(":") not in used:
+            res.problems.append(Problem(res.where, None, res.field,
+                                        f"footnote [^{key.lstrip(':')}] is defined but never referenced; "
+                                        "reference it or delete it"))
 
 
 def check_links(tokens: Sequence[Token], res: Resources) -> None:
@@ -133,9 +190,30 @@ def _image_source(src: str, res: Resources) -> tuple[str, str | None]:
         return "", f"only {', '.join(IMAGE_SUFFIXES)} images are allowed"
     if not path.is_file():
         return "", "file not found; check the path (relative to the article)"
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return "", f"is {size:,} bytes; images are limited to {MAX_IMAGE_BYTES:,}: resize it"
+    reason = _image_pixels_problem(path)
+    if reason:
+        return "", reason
     media = path.relative_to(root).as_posix()
     res.images[media] = path
     return media, None
+
+
+def _image_pixels_problem(path: Path) -> str | None:
+    """Read only the image header (Pillow, which WeasyPrint uses) and refuse huge or unreadable files."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return "is not a readable image; export it again as PNG or JPEG"
+    if width * height > MAX_IMAGE_PIXELS:
+        return (f"is {width} x {height} pixels; images are limited to {MAX_IMAGE_PIXELS // 1_000_000} "
+                "megapixels: resize it")
+    return None
 
 
 TextFilter = Callable[[str], str]  # one text run -> HTML (it must escape)

@@ -1,0 +1,48 @@
+"""One writer at a time.
+
+In: a lock file path and what the holder is doing.
+Out: a context manager that holds an exclusive `flock` on the file for as long as the work runs, and
+writes who holds it (command, process id, user, host, start time) into it. A second run fails at
+once with a message naming the holder. The kernel drops the lock when the holder dies, even by
+kill -9, so a crashed publish never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import getpass
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.errors import Problem, ProblemsFound
+
+
+def _holder(what: str) -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{what} (pid {os.getpid()}, {user}@{socket.gethostname()}, since {started})"
+
+
+@contextmanager
+def exclusive(path: Path, what: str, shown: str) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "another process"
+            raise ProblemsFound([Problem(shown, None, None,
+                                         f"locked by {holder}; wait for it to finish, then run again")]) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (_holder(what) + "\n").encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
