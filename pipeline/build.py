@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("html", "pdf")
 MANIFEST = ".pipeline/manifest.json"
+LOCK = ".pipeline/lock"
 
 
 @dataclass
@@ -159,8 +160,17 @@ class Progress:
 def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tuple[str, ...] = FORMATS,
           out: Path | None = None, jobs: int | None = None, executor: Executor | None = None,
           force: bool = False, progress: Progress | None = None) -> BuildReport:
-    started = time.monotonic()
+    """Build into `out` while holding its lock: two builds never write the same folder at once."""
+    from pipeline.lock import exclusive
+
     out = (out or config.default_out).resolve()
+    with exclusive(out / LOCK, "pipeline build", config.display(out / LOCK)):
+        return _build(config, langs, formats, out, jobs, executor, force, progress)
+
+
+def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path, jobs: int | None,
+           executor: Executor | None, force: bool, progress: Progress | None) -> BuildReport:
+    started = time.monotonic()
     progress = progress or Progress()
     wanted = tuple(lang for lang in (langs or config.languages) if lang in config.languages)
     report = BuildReport()
@@ -307,7 +317,27 @@ def process_article(config: Config, article: Article, out: Path, wanted: tuple[s
                     old_outputs: dict[str, dict[str, str]]) -> Outcome:
     """One article: plan its editions, render their pages and (where their content changed) PDFs.
 
-    Runs in a worker process (or inline with --jobs 1, or on a Dask worker); writes nothing itself."""
+    Runs in a worker process (or inline with --jobs 1, or on a Dask worker); writes nothing itself.
+    Whatever goes wrong with one article is reported against it; the other articles go on."""
+    try:
+        return _process_article(config, article, out, wanted, formats, base, assets, broken, old_outputs)
+    except Exception as err:  # reported, never swallowed: the build goes on with the other articles
+        from pipeline.pdf import RenderTimeout
+
+        if os.environ.get("PIPELINE_DEBUG"):
+            raise
+        if isinstance(err, RenderTimeout):
+            message = f"{err}; split the article or shorten its tables"
+        else:
+            message = (f"could not be rendered ({type(err).__name__}: {err}); this is a bug in the pipeline: "
+                       "run again with PIPELINE_DEBUG=1 and report the traceback")
+        return Outcome(article.path, article.slug, list(article.languages),
+                       problems=[Problem(article.path, None, None, message)])
+
+
+def _process_article(config: Config, article: Article, out: Path, wanted: tuple[str, ...],
+                     formats: tuple[str, ...], base: str, assets: str, broken: frozenset[str],
+                     old_outputs: dict[str, dict[str, str]]) -> Outcome:
     import resource
 
     from pipeline.render import render_article

@@ -34,6 +34,14 @@ def _config(ctx: click.Context) -> Config:
     return load_config(ctx.obj)
 
 
+def _translations_lock(config: Config, what: str):  # noqa: ANN202 - a context manager
+    """Catalog and approval writers take turns: two syncs or approvals never interleave."""
+    from pipeline.lock import exclusive
+
+    path = config.translations_dir / ".lock"
+    return exclusive(path, what, config.display(path))
+
+
 @main.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
@@ -128,23 +136,24 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
     if lang == "en":
         raise click.BadParameter("English is the source language; choose a translation language", param_hint="--lang")
     articles, problems = load_articles(config)
-    for article in sorted(articles, key=lambda a: a.slug):
-        if lang not in article.languages:
-            continue
-        try:
-            report = sync_catalog(article, lang, config)
-        except ProblemsFound as found:
-            problems.extend(found.problems)
-            continue
-        verb = "created" if report.created else ("updated" if report.written else "unchanged")
-        click.echo(f"{verb} {config.display(report.path)}: {report.new} untranslated, {report.fuzzy} fuzzy, "
-                   f"{report.obsolete} obsolete")
-    if fix_letters:
-        from pipeline.catalog import fix_catalog_letters
+    with _translations_lock(config, "pipeline translate"):
+        for article in sorted(articles, key=lambda a: a.slug):
+            if lang not in article.languages:
+                continue
+            try:
+                report = sync_catalog(article, lang, config)
+            except ProblemsFound as found:
+                problems.extend(found.problems)
+                continue
+            verb = "created" if report.created else ("updated" if report.written else "unchanged")
+            click.echo(f"{verb} {config.display(report.path)}: {report.new} untranslated, {report.fuzzy} fuzzy, "
+                       f"{report.obsolete} obsolete")
+        if fix_letters:
+            from pipeline.catalog import fix_catalog_letters
 
-        for path, changes in fix_catalog_letters(config, lang, articles):
-            for change in changes:
-                click.echo(f"fixed {config.display(path)}: {change}")
+            for path, changes in fix_catalog_letters(config, lang, articles):
+                for change in changes:
+                    click.echo(f"fixed {config.display(path)}: {change}")
     problems.extend(orphan_catalogs(config, lang, articles))
     if problems:
         raise ProblemsFound(problems)
@@ -189,7 +198,9 @@ def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all
 
     if approve_all == bool(segment_ids):
         raise click.UsageError("give either --all or one or more --segment ID")
-    report = approve_segments(_config(ctx), slug, lang, reviewer, None if approve_all else list(segment_ids))
+    config = _config(ctx)
+    with _translations_lock(config, "pipeline approve"):
+        report = approve_segments(config, slug, lang, reviewer, None if approve_all else list(segment_ids))
     click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{slug} as {reviewer}")
     for seg_id, why in report.refused:
         click.echo(f"not approved {seg_id}: {why}")
@@ -209,7 +220,9 @@ def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
     def ask(question: str) -> str:
         return str(click.prompt(question, default="s", show_default=False))
 
-    review_segments(_config(ctx), slug, lang, reviewer, ask, click.echo)
+    config = _config(ctx)
+    with _translations_lock(config, "pipeline review"):
+        review_segments(config, slug, lang, reviewer, ask, click.echo)
 
 
 def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None, *,

@@ -203,11 +203,15 @@ def _image_source(src: str, res: Resources) -> tuple[str, str | None]:
 
 def _image_pixels_problem(path: Path) -> str | None:
     """Read only the image header (Pillow, which WeasyPrint uses) and refuse huge or unreadable files."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we refuse it ourselves, below
+            with Image.open(path) as image:
+                width, height = image.size
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return "is not a readable image; export it again as PNG or JPEG"
     if width * height > MAX_IMAGE_PIXELS:

@@ -12,10 +12,14 @@ WeasyPrint is imported lazily: a build with nothing to render must not pay for i
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import hashlib
 import logging
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +32,30 @@ _stylesheets: dict[tuple[str, str], Any] = {}  # parsed once per process: (path 
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
 
 
-class RefusedResource(Exception):
-    """A page asked for a file outside the allowed folders, or for a network URL."""
+RENDER_TIMEOUT = 300  # seconds for one PDF; a 200-page Urdu article takes about a minute
+
+
+class RenderTimeout(Exception):
+    """One PDF took longer than RENDER_TIMEOUT: the build reports it and goes on with the others."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """SIGALRM-based limit; only the main thread of a process can have one (Dask threads go without)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise RenderTimeout(f"rendering took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _fetcher_class() -> type:
@@ -82,7 +108,8 @@ def _stylesheet(key: tuple[str, str], make: Any) -> Any:
 
 
 def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
-               aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None) -> tuple[bytes, list[str]]:
+               aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
+               timeout: int = RENDER_TIMEOUT) -> tuple[bytes, list[str]]:
     """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files).
 
     `page_path` is where the page will be published, for its relative URLs; `allowed` are the only
@@ -111,15 +138,16 @@ def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, .
                                               font_config=_font_config, media_type="print")))
     sheets.append(_stylesheet(("page", page_css), lambda: CSS(string=page_css, font_config=_font_config,
                                                               media_type="print")))
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
     try:
-        pdf = document.write_pdf(
-            stylesheets=sheets,
-            font_config=_font_config,
-            pdf_identifier=identifier.encode("ascii"),
-            cache=_image_cache,
-        )
+        with _deadline(timeout):
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            pdf = document.write_pdf(
+                stylesheets=sheets,
+                font_config=_font_config,
+                pdf_identifier=identifier.encode("ascii"),
+                cache=_image_cache,
+            )
     finally:
         logger.removeHandler(collect)
     assert pdf is not None

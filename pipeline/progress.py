@@ -1,6 +1,6 @@
 """Build progress for people.
 
-In: the build's events (how many PDFs to render, each one done).
+In: the build's events (how many articles to render, each one done).
 Out: on a terminal, a bar with counts and ETA on stderr; in CI or when stderr is not a terminal,
 plain lines; with --quiet, nothing (the summary is printed by the CLI).
 """
@@ -37,7 +37,7 @@ class Bar(Progress):
         filled = width * self.done // max(self.total, 1)
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
-        line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} PDFs"
+        line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} articles"
                 f"  ETA {eta:4.0f} s  {label[-40:]:<40}")
         click.echo(line, err=True, nl=False)
 
@@ -48,7 +48,7 @@ class Lines(Progress):
 
     def start(self, total: int) -> None:
         self.total, self.done = total, 0
-        click.echo(f"rendering {total} PDFs", err=True)
+        click.echo(f"rendering {total} articles", err=True)
 
     def advance(self, label: str) -> None:
         self.done += 1

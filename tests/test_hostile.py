@@ -1,0 +1,226 @@
+"""Hostile and broken input: a clear message for every mistake, nothing leaked, nothing lost.
+
+Each test here is a row of the table in tests/README.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from pipeline.cli import main
+from pipeline.lock import exclusive
+from pipeline.pdf import render_pdf
+from tests.conftest import article_text
+from tests.pages import read_page
+
+
+def run(root: Path, *args: str):
+    result = CliRunner().invoke(main, ["--root", str(root), *args], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def only_problem(root: Path, expected: str) -> str:
+    result = run(root, "check")
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if expected in line]
+    assert lines, result.output
+    return lines[0]
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid PNG header claiming the given size (the pixel data is a single empty row)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * (width + 1))) + \
+        chunk(b"IEND", b"")
+
+
+# --- every mistake a clear message ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Text.\n\n```python\nprint(1)\n", "articles/x.md:15: body: code block opened with ``` is never closed"),
+    ("A claim.[^9]\n", "articles/x.md:13: body: footnote [^9] has no definition"),
+    ("A claim.\n\n[^1]: Never used.\n", "body: footnote [^1] is defined but never referenced"),
+    ("See [the report][rpt].\n", "articles/x.md:13: body: link reference [rpt] is not defined"),
+    ("![chart](images/missing.png)\n", 'articles/x.md:13: body: image "images/missing.png": file not found'),
+    ("| a |\n|---|\n" + "| 1 |\n" * 1001, "body: table has more than 1,000 rows"),
+    ("word " * 5000 + "\n", "articles/x.md:13: body: a paragraph of 24,999 characters; the limit is 20,000"),
+])
+def test_broken_markdown_constructs(make_site, body, expected):
+    root = make_site({"articles/x.md": article_text(body=body)}, english_only=True)
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert any(line.startswith(expected) or (expected in line and not expected.startswith("articles/"))
+               for line in result.output.splitlines()), result.output
+
+
+def test_huge_and_fake_images_are_refused_before_rendering(make_site):
+    root = make_site({
+        "articles/x.md": article_text(body="![big](big.png) ![fake](fake.png) ![ok](ok.png)\n"),
+        "articles/big.png": png(10_000, 10_000),
+        "articles/fake.png": b"<svg onload=alert(1)>",
+        "articles/ok.png": png(4, 4),
+    }, english_only=True)
+    assert "is 10000 x 10000 pixels; images are limited to 40 megapixels" in only_problem(root, "big.png")
+    assert "is not a readable image" in only_problem(root, "fake.png")
+    result = run(root, "check")
+    assert "ok.png" not in result.output
+
+
+def test_good_image_is_published_from_inside_the_root(make_site):
+    root = make_site({"articles/x.md": article_text(body="![a chart](charts/ok.png)\n"),
+                      "articles/charts/ok.png": png(40, 20)}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    html = (root / "dist" / "en" / "x.html").read_text()
+    assert '<img src="../media/articles/charts/ok.png" alt="a chart" />' in html
+    assert (root / "dist" / "media" / "articles" / "charts" / "ok.png").read_bytes() == png(40, 20)
+
+
+def test_oversized_file_is_refused(make_site):
+    root = make_site({"articles/x.md": article_text(body="x" * 2_100_000)}, english_only=True)
+    assert "articles are limited to 2,000,000" in only_problem(root, "x.md")
+
+
+def test_bad_config_names_the_line(make_site):
+    root = make_site({"articles/x.md": article_text(), "publication.yaml": "page_size: A5\nlanguage: [en]\n"})
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert 'publication.yaml:2: language: unknown key; did you mean "languages"?' in result.output
+    assert "publication.yaml: page_size: must be one of A4, Letter" in result.output
+
+
+# --- nothing hostile reaches readers -------------------------------------------------------------
+
+HOSTILE = '</script><script>alert("x")</script> & <img src=x onerror=alert(1)> "quotes" \\ )('
+
+
+def test_every_field_is_escaped_everywhere(make_site):
+    text = article_text(body=f"{HOSTILE}\n\n<div onclick=alert(1)>raw</div>\n\n[x](javascript:alert(1))\n")
+    text = text.replace("headline: Early Mango Harvest in Multan", f"headline: '{HOSTILE}'")
+    text = text.replace("  author: Nadia Baloch", f"  author: '{HOSTILE}'")
+    text = text.replace("summary: Mango growers in south Punjab report an early harvest.", f"summary: '{HOSTILE}'")
+    text = text.replace("  This report was checked", "  <script>alert(2)</script> This report was checked")
+    root = make_site({"articles/x.md": text}, english_only=True)
+    assert "javascript" in only_problem(root, "javascript:")
+    (root / "articles" / "x.md").write_text(text.replace("[x](javascript:alert(1))", "[x](https://example.org)"))
+    assert run(root, "publish").exit_code == 0
+    html = (root / "dist" / "en" / "x.html").read_text()
+    assert "<script>" not in html.replace('<script type="application/ld+json">', "")
+    assert "<img src=x" not in html and "<div onclick" not in html
+    assert 'content="default-src \'none\'' in html  # Content-Security-Policy
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in ld and json.loads(ld)["headline"] == HOSTILE
+    page = read_page(root / "dist" / "en" / "x.html")
+    assert page.text("headline") == HOSTILE
+    assert [a["content"] for a in page.attrs("meta") if a.get("name") == "author"] == [HOSTILE]
+    meta = PdfReader(root / "dist" / "en" / "x.pdf").metadata
+    assert meta.author == HOSTILE and meta.title.startswith(HOSTILE)
+    index = (root / "dist" / "en" / "index.html").read_text()
+    assert "<script>" not in index and "&lt;/script&gt;" in index
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>",
+                                  "vbscript:x", "file:///etc/passwd", "//evil.example/x", "ftp://x.example/"])
+def test_unsafe_link_schemes_are_refused(make_site, href):
+    root = make_site({"articles/x.md": article_text(body=f"[click]({href})\n")}, english_only=True)
+    assert "not allowed" in only_problem(root, "link")
+
+
+# --- nothing is read or fetched that should not be -----------------------------------------------
+
+def test_pdf_renderer_reads_only_allowed_folders(tmp_path):
+    allowed = tmp_path / "site"
+    allowed.mkdir()
+    (allowed / "ok.png").write_bytes(png(2, 2))
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png(2, 2))
+    (tmp_path / "secret2.png").write_bytes(png(3, 3))
+    html = (f'<html><body><img src="ok.png"><img src="{secret.as_uri()}">'
+            '<img src="http://127.0.0.1:9/x.png"><img src="../secret2.png"></body></html>')
+    pdf, warnings = render_pdf(html, allowed / "page.html", "@page { size: A4 }", allowed=(allowed,))
+    assert pdf.startswith(b"%PDF")
+    refused = [w for w in warnings if w.startswith("refused to load")]
+    assert any(secret.as_uri() in w for w in refused)
+    assert any("http://127.0.0.1:9/x.png" in w for w in refused)
+    assert len(refused) == 3
+    assert not any("ok.png" in w for w in refused)
+
+
+def test_slugs_that_try_to_leave_the_root_are_refused(make_site):
+    root = make_site({"articles/x.md": article_text().replace("tags:", "slug: ../../etc/evil\ntags:")},
+                     english_only=True)
+    assert "is not a valid slug" in only_problem(root, "slug")
+    assert run(root, "publish").exit_code == 1
+    assert not any(p.name == "evil.html" for p in root.parent.rglob("*.html"))
+
+
+# --- nothing is lost ------------------------------------------------------------------------------
+
+def test_a_second_publish_is_refused_while_the_first_holds_the_lock(make_site):
+    root = make_site({"articles/x.md": article_text()}, english_only=True)
+    with exclusive(root / "dist" / ".pipeline" / "lock", "pipeline build", "dist/.pipeline/lock"):
+        result = run(root, "publish")
+        assert result.exit_code == 1
+        assert re.search(r"dist/.pipeline/lock: locked by pipeline build \(pid \d+, .*\); wait for it to finish",
+                         result.output)
+    assert run(root, "publish").exit_code == 0  # released with the holder
+
+
+def test_translation_writers_take_turns(make_site):
+    root = make_site({"articles/x.md": article_text()})
+    with exclusive(root / "translations" / ".lock", "pipeline approve", "translations/.lock"):
+        result = run(root, "translate")
+        assert result.exit_code == 1 and "locked by pipeline approve" in result.output
+    assert run(root, "translate").exit_code == 0
+    assert run(root, "translate").exit_code == 0  # re-running is harmless
+
+
+def test_outputs_are_never_half_written(make_site, monkeypatch):
+    from pipeline import atomic
+
+    root = make_site({"articles/x.md": article_text()}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    before = (root / "dist" / "en" / "x.html").read_bytes()
+    real_replace = os.replace
+
+    def crash(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(OSError):
+        atomic.write_bytes(root / "dist" / "en" / "x.html", b"<html>half")
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert (root / "dist" / "en" / "x.html").read_bytes() == before
+    assert not list((root / "dist" / "en").glob(".*.tmp"))
+
+
+# --- bounded work ---------------------------------------------------------------------------------
+
+def test_a_render_that_takes_too_long_is_reported_and_the_others_publish(make_site, monkeypatch):
+    import pipeline.pdf
+
+    root = make_site({"articles/a.md": article_text(), "articles/b.md": article_text(headline="Other")},
+                     english_only=True)
+    real = pipeline.pdf.render_pdf
+
+    def slow_for_b(html, page_path, *args, **kwargs):
+        if page_path.stem == "b":
+            kwargs["timeout"] = 1
+            html = html.replace("</main>", "</main>" + "<p>filler</p>" * 60_000)
+        return real(html, page_path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.pdf, "render_pdf", slow_for_b)
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--jobs", "1", "-q"])
+    assert result.exit_code == 1
+    assert "articles/b.md: rendering took longer than 1 s; split the article" in result.output
+    assert (root / "dist" / "en" / "a.pdf").exists() and not (root / "dist" / "en" / "b.pdf").exists()
