@@ -40,3 +40,13 @@ def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> bool:
 
 def write_text(path: Path, text: str, *, durable: bool = True) -> bool:
     return write_bytes(path, text.encode("utf-8"), durable=durable)
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete temporary files a killed writer left behind (never a finished file: those have no
+    `.tmp` name). Call it holding the folder's lock."""
+    removed = 0
+    for leftover in folder.rglob(".*.tmp") if folder.is_dir() else ():
+        leftover.unlink(missing_ok=True)
+        removed += 1
+    return removed

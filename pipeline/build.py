@@ -165,6 +165,7 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
 
     out = (out or config.default_out).resolve()
     with exclusive(out / LOCK, "pipeline build", config.display(out / LOCK)):
+        atomic.remove_leftovers(out)
         return _build(config, langs, formats, out, jobs, executor, force, progress)
 
 

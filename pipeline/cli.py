@@ -8,6 +8,8 @@ problems were found (each reported as file:line: field: message), 2 for usage er
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -34,12 +36,16 @@ def _config(ctx: click.Context) -> Config:
     return load_config(ctx.obj)
 
 
-def _translations_lock(config: Config, what: str):  # noqa: ANN202 - a context manager
+@contextmanager
+def _translations_lock(config: Config, what: str) -> Iterator[None]:
     """Catalog and approval writers take turns: two syncs or approvals never interleave."""
+    from pipeline.atomic import remove_leftovers
     from pipeline.lock import exclusive
 
     path = config.translations_dir / ".lock"
-    return exclusive(path, what, config.display(path))
+    with exclusive(path, what, config.display(path)):
+        remove_leftovers(config.translations_dir)
+        yield
 
 
 @main.command()
