@@ -68,6 +68,21 @@ def _looks_cp1252(data: bytes) -> bool:
     return True
 
 
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _hidden_characters(text: str, where: str) -> list[Problem]:
+    """Invisible control and bidi-override characters: they can make a headline read differently
+    from what it says (the "Trojan Source" trick), and they never belong in an article."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in _HIDDEN.finditer(line):
+            problems.append(Problem(where, number, None,
+                                    f"invisible character U+{ord(match.group()):04X} in column {match.start() + 1}; "
+                                    "delete it (retype the line if you cannot see it)"))
+    return problems[:20]
+
+
 def split_front_matter(text: str, where: str) -> tuple[str | None, str, int, Problem | None]:
     """(front-matter YAML, body, body's first line number, problem)."""
     if not text.strip():
@@ -93,6 +108,9 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
     text, problem = decode(data, where)
     if text is None:
         return None, [problem] if problem else []
+    hidden = _hidden_characters(text, where)
+    if hidden:
+        return None, hidden
     front, body, body_line, problem = split_front_matter(text, where)
     if front is None:
         return None, [problem] if problem else []

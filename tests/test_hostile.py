@@ -64,6 +64,14 @@ def test_broken_markdown_constructs(make_site, body, expected):
                for line in result.output.splitlines()), result.output
 
 
+def test_invisible_bidi_and_control_characters_are_refused(make_site):
+    text = article_text().replace("Early Mango Harvest", "Early \u202eMango Harvest")
+    root = make_site({"articles/x.md": text.replace("two weeks", "two\x00weeks")}, english_only=True)
+    result = run(root, "check")
+    assert "articles/x.md:2: invisible character U+202E in column 17; delete it" in result.output
+    assert "articles/x.md:13: invisible character U+0000" in result.output
+
+
 def test_huge_and_fake_images_are_refused_before_rendering(make_site):
     root = make_site({
         "articles/x.md": article_text(body="![big](big.png) ![fake](fake.png) ![ok](ok.png)\n"),
@@ -224,3 +232,25 @@ def test_a_render_that_takes_too_long_is_reported_and_the_others_publish(make_si
     assert result.exit_code == 1
     assert "articles/b.md: rendering took longer than 1 s; split the article" in result.output
     assert (root / "dist" / "en" / "a.pdf").exists() and not (root / "dist" / "en" / "b.pdf").exists()
+
+
+def test_a_long_article_renders_in_bounded_time(make_site):
+    """About 50 pages; a 195-page article (100,000 words) measured 7.4 s and 146 MB (tests/README.md)."""
+    paragraph = "The council met on Tuesday and agreed a plan for the canal, the pumps and the city market. " * 6
+    body = "\n\n".join(f"## Part {i}\n\n{paragraph}\n\n{paragraph}" for i in range(130))
+    root = make_site({"articles/long.md": article_text(body=body)}, english_only=True)
+    result = run(root, "publish", "-q")
+    assert result.exit_code == 0, result.output
+    pages = len(PdfReader(root / "dist" / "en" / "long.pdf").pages)
+    assert pages >= 40
+
+
+def test_missing_interface_translation_holds_urdu_with_a_message(make_site, monkeypatch):
+    import pipeline.messages
+
+    root = make_site({"articles/x.md": article_text()})
+    monkeypatch.setattr(pipeline.messages, "REPO_DIR", root)  # no messages.po anywhere
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "interface strings are not translated" in result.output
+    assert "ur/x: held" in result.output
