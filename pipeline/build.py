@@ -320,11 +320,11 @@ def process_article(config: Config, article: Article, out: Path, wanted: tuple[s
 
     Runs in a worker process (or inline with --jobs 1, or on a Dask worker); writes nothing itself.
     Whatever goes wrong with one article is reported against it; the other articles go on."""
+    from pipeline.pdf import RenderTimeout
+
     try:
         return _process_article(config, article, out, wanted, formats, base, assets, broken, old_outputs)
-    except Exception as err:  # reported, never swallowed: the build goes on with the other articles
-        from pipeline.pdf import RenderTimeout
-
+    except (Exception, RenderTimeout) as err:  # reported, never swallowed: the other articles go on
         if os.environ.get("PIPELINE_DEBUG"):
             raise
         if isinstance(err, RenderTimeout):

@@ -35,8 +35,11 @@ _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
 RENDER_TIMEOUT = 300  # seconds for one PDF; a 200-page Urdu article takes about a minute
 
 
-class RenderTimeout(Exception):
-    """One PDF took longer than RENDER_TIMEOUT: the build reports it and goes on with the others."""
+class RenderTimeout(BaseException):
+    """One PDF took longer than RENDER_TIMEOUT: the build reports it and goes on with the others.
+
+    A BaseException, so that WeasyPrint's own `except Exception` (around image and font loading)
+    cannot swallow it when the alarm rings there."""
 
 
 @contextlib.contextmanager
