@@ -199,6 +199,27 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
         else:
             changed.append((path, data))
 
+    # The workers start now and warm up (imports, templates, locale data) while this process reads
+    # the changed articles.
+    owned = None
+    workers = jobs or os.cpu_count() or 1
+    if executor is None and workers > 1 and len(changed) > 1:
+        from pipeline.pool import make_pool
+
+        owned = executor = make_pool(min(workers, len(changed)), pdf="pdf" in formats, config=config)
+    try:
+        return _build_changed(config, langs, formats, out, executor, progress, started, wanted, report, cache,
+                              manifest, base, translations, broken, files, kept, changed)
+    finally:
+        if owned is not None:
+            owned.shutdown(cancel_futures=True)
+
+
+def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path,
+                   executor: Executor | None, progress: Progress, started: float, wanted: tuple[str, ...],
+                   report: BuildReport, cache: BuildCache, manifest: dict[str, dict[str, str]], base: str,
+                   translations: dict[str, gettext.NullTranslations], broken: set[str], files: list[Path],
+                   kept: dict[str, ArticleEntry], changed: list[tuple[Path, bytes]]) -> BuildReport:
     # 2. Read and check the changed ones; decide their editions.
     loaded: list[tuple[Article, bytes]] = []
     for path, data in changed:
@@ -230,8 +251,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
     assets = assets_key(config)
     new_entries: dict[str, ArticleEntry] = {}
     data_of = {article.path: data for article, data in work}
-    for outcome in _run_tasks(config, out, work, wanted, formats, base, assets, broken, cache, jobs, executor,
-                              progress):
+    for outcome in _run_tasks(config, out, work, wanted, formats, base, assets, broken, cache, executor, progress):
         report.held.extend(h for h in outcome.held if h.lang in wanted)
         report.warnings.extend(outcome.warnings)
         report.rendered_pdfs += outcome.rendered_pdfs
@@ -240,8 +260,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
             report.problems.extend(outcome.problems)
             report.failed.append(outcome.path)
             continue
-        for rel, data in outcome.files:
-            _record(report, out, out / rel, data)
+        report.written.extend(outcome.written)
         report.unchanged.extend(outcome.unchanged)
         manifest.update(outcome.manifest)
         entry = ArticleEntry(key=article_key(base, config, data_of[outcome.path], outcome.slug, outcome.images),
@@ -295,9 +314,9 @@ class Outcome:
     path: str
     slug: str
     langs: list[str]
-    files: list[tuple[str, bytes]] = field(default_factory=list)  # output path -> bytes
+    written: list[str] = field(default_factory=list)  # output paths written (atomically, by the task)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # output path -> {"sha", "source"}
-    unchanged: list[str] = field(default_factory=list)  # PDFs whose content key had not changed
+    unchanged: list[str] = field(default_factory=list)  # outputs already on disk with these bytes
     images: list[str] = field(default_factory=list)
     held: list[Hold] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -305,6 +324,9 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     rendered_pdfs: int = 0
     peak_kb: int = 0
+
+    def write(self, out: Path, rel: str, data: bytes) -> None:
+        (self.written if atomic.write_bytes(out / rel, data, durable=False) else self.unchanged).append(rel)
 
 
 @functools.lru_cache(maxsize=4)
@@ -316,9 +338,9 @@ def _interface_for(config: Config, base: str) -> dict[str, gettext.NullTranslati
 def process_article(config: Config, article: Article, out: Path, wanted: tuple[str, ...],
                     formats: tuple[str, ...], base: str, assets: str, broken: frozenset[str],
                     old_outputs: dict[str, dict[str, str]]) -> Outcome:
-    """One article: plan its editions, render their pages and (where their content changed) PDFs.
-
-    Runs in a worker process (or inline with --jobs 1, or on a Dask worker); writes nothing itself.
+    """One article: plan its editions, render and write their pages and (where their content
+    changed) PDFs, each file atomically. Runs in a worker process (or inline with --jobs 1, or on a
+    Dask worker, which must see the same filesystem); the build holds the output folder's lock.
     Whatever goes wrong with one article is reported against it; the other articles go on."""
     from pipeline.pdf import RenderTimeout
 
@@ -356,10 +378,10 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
         page_html = render_article(edition.page, config, translations[lang], config.name_for(lang))
         page_path = out / lang / f"{article.slug}.html"
         for media, source in sorted(edition.images.items()):
-            outcome.files.append((f"media/{media}", source.read_bytes()))
+            outcome.write(out, f"media/{media}", source.read_bytes())
         if "html" in formats:
             data = page_html.encode("utf-8")
-            outcome.files.append((f"{lang}/{article.slug}.html", data))
+            outcome.write(out, f"{lang}/{article.slug}.html", data)
             outcome.outputs[f"{lang}/{article.slug}.html"] = {"sha": digest(data), "source": ""}
         if "pdf" in formats:
             rel = f"{lang}/{article.slug}.pdf"
@@ -377,7 +399,7 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
                                            aliases=((out / "assets", config.templates), (out / "fonts", config.fonts),
                                                     (out / "media", config.root)),
                                            stylesheet=config.templates / "style.css")
-                outcome.files.append((rel, pdf))
+                outcome.write(out, rel, pdf)
                 outcome.outputs[rel] = {"sha": digest(pdf), "source": source}
                 outcome.warnings.extend(f"{rel}: {w}" for w in warnings)
                 outcome.rendered_pdfs += 1
@@ -397,7 +419,7 @@ def _cost(article: Article, wanted: tuple[str, ...], formats: tuple[str, ...]) -
 
 def _run_tasks(config: Config, out: Path, work: list[tuple[Article, bytes]], wanted: tuple[str, ...],
                formats: tuple[str, ...], base: str, assets: str, broken: set[str], cache: BuildCache,
-               jobs: int | None, executor: Executor | None, progress: Progress) -> Iterator[Outcome]:
+               executor: Executor | None, progress: Progress) -> Iterator[Outcome]:
     """Every article's task, inline or on an executor; outcomes in the order they finish."""
     frozen = frozenset(broken)
     args = [(config, article, out, wanted, formats, base, assets, frozen,
@@ -406,12 +428,6 @@ def _run_tasks(config: Config, out: Path, work: list[tuple[Article, bytes]], wan
     if not args:
         return
     progress.start(len(args))
-    owned = None
-    workers = jobs or os.cpu_count() or 1
-    if executor is None and workers > 1 and len(args) > 1:
-        from pipeline.pool import make_pool
-
-        owned = executor = make_pool(min(workers, len(args)), pdf="pdf" in formats)
     try:
         if executor is None:
             for arg in args:
@@ -425,8 +441,6 @@ def _run_tasks(config: Config, out: Path, work: list[tuple[Article, bytes]], wan
                 progress.advance(outcome.slug)
                 yield outcome
     finally:
-        if owned is not None:
-            owned.shutdown(cancel_futures=True)
         progress.finish()
 
 

@@ -20,7 +20,7 @@ from pipeline.errors import Problem
 from pipeline.load import Article
 from pipeline.localize import convert_digits, digit_system, format_date
 from pipeline.render import EditionPage
-from pipeline.segment import NOTE_CONTEXT, Translate, field_values, normalize, translate_tokens
+from pipeline.segment import NOTE_CONTEXT, Translate, field_values, normalize
 
 TextHtml = Callable[[str], str]
 
@@ -54,13 +54,12 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     images: dict[str, Path] = {}
 
     def render_markdown(text: str, context: str | None, line_offset: int, field_name: str) -> str:
-        tokens, env = markup.parse(text)
         translated = translate is not identity
+        tokens, env = markup.parse(text, (lambda source: translate(context, normalize(source))) if translated
+                                   else None)
         res = markup.Resources(root=config.root, base_dir=config.articles_dir,
                                where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
                                line_offset=0 if translated else line_offset, field=field_name)
-        if translated:
-            translate_tokens(tokens, env, context, translate)
         markup.check_structure(tokens, env, text, res, translated)
         markup.check_links(tokens, res)
         problems.extend(res.problems)

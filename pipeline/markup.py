@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -52,16 +53,38 @@ def make_parser() -> MarkdownIt:
 _MD = make_parser()
 
 
-def parse(text: str) -> tuple[list[Token], dict]:
-    """Markdown to a block token stream (inline children parsed) and its env (footnote data)."""
+_CORE_RULES = [(rule.name, rule.fn) for rule in _MD.core.ruler.__rules__ if rule.enabled]
+
+
+def blocks(text: str) -> list[Token]:
+    """The block pass only: every block with its source text, inline content not parsed. Enough to
+    cut an article into segments, at a fraction of a full parse (footnote definitions stay where
+    they were written)."""
+    state = StateCore(text, _MD, {})
+    for name, rule in _CORE_RULES:
+        rule(state)
+        if name == "block":
+            break
+    return state.tokens
+
+
+def parse(text: str, substitute: Callable[[str], str] | None = None) -> tuple[list[Token], dict]:
+    """Markdown to a block token stream (inline children parsed) and its env (footnote data).
+
+    With `substitute`, every block's text is replaced (by its translation) between the block pass and
+    the inline pass: the translated edition keeps the English block structure, and its text is
+    parsed once, with footnote references counted as usual."""
     env: dict = {}
-    return _MD.parse(text, env), env
-
-
-def reparse_inline(token: Token, text: str, env: dict) -> None:
-    """Give an `inline` token new source text (a translation) and parse its children again."""
-    token.content = text
-    token.children = _MD.parseInline(text, env)[0].children or []
+    if substitute is None:
+        return _MD.parse(text, env), env
+    state = StateCore(text, _MD, env)
+    for name, rule in _CORE_RULES:
+        rule(state)
+        if name == "block":
+            for tok in state.tokens:
+                if tok.type == "inline" and tok.content.strip():
+                    tok.content = substitute(tok.content)
+    return state.tokens, env
 
 
 @dataclass

@@ -58,7 +58,7 @@ def interface_translations(config: Config, lang: str) -> tuple[gettext.NullTrans
             problems.append(Problem(where, None, None, f"interface string {msgid!r} is fuzzy; check and unmark it"))
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    atomic.write_bytes(po.with_suffix(".mo"), buffer.getvalue())
+    atomic.write_bytes(po.with_suffix(".mo"), buffer.getvalue(), durable=False)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN), problems
 

@@ -1,9 +1,11 @@
 """Worker processes for the build.
 
-In: a number of workers, and whether they will render PDFs.
-Out: a `ProcessPoolExecutor` whose workers live for the whole build, with WeasyPrint imported and
-one shared `FontConfiguration` created once per worker. Any other `concurrent.futures.Executor` (a
-Dask cluster's, for instance) works too: `pipeline.pdf` warms a process up on its first PDF.
+In: a number of workers, whether they will render PDFs, and the publication's config.
+Out: a `ProcessPoolExecutor` whose workers start at once and warm up (the rendering modules
+imported, templates compiled, locale data loaded, and for PDFs WeasyPrint imported with one shared
+`FontConfiguration`) while the main process is still reading articles; they live for the whole
+build. Any other `concurrent.futures.Executor` (a Dask cluster's, for instance) works too: a process
+warms up on its first task by itself.
 """
 
 from __future__ import annotations
@@ -12,10 +14,34 @@ import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
+from pipeline.config import Config
 
-def make_pool(workers: int, *, pdf: bool) -> ProcessPoolExecutor:
-    from pipeline.pdf import warm_up
 
+def warm(config: Config, pdf: bool) -> None:
+    import datetime as dt
+
+    import pipeline.catalog
+    import pipeline.edition
+    import pipeline.translate_gate
+    import pipeline.urdu  # noqa: F401 - imported for its compiled patterns
+    from pipeline.localize import format_date
+    from pipeline.render import _environment
+
+    env = _environment(config.templates)
+    env.get_template("article.html")
+    for lang in config.languages:
+        format_date(dt.date(2026, 1, 1), lang, config.digits)
+    if pdf:
+        from pipeline.pdf import warm_up
+
+        warm_up()
+
+
+def _ready() -> None:
+    """A task that only makes sure its worker has started (and warmed up)."""
+
+
+def make_pool(workers: int, *, pdf: bool, config: Config) -> ProcessPoolExecutor:
     if "weasyprint" in sys.modules:
         # This process has rendered already: its Pango/fontconfig state must not be forked. Workers
         # fork from a clean server process that has imported what they need once.
@@ -24,4 +50,7 @@ def make_pool(workers: int, *, pdf: bool) -> ProcessPoolExecutor:
     else:
         # Nothing native loaded yet: fork is safe, and workers start with every module already imported.
         context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up if pdf else None)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm, initargs=(config, pdf))
+    for _ in range(workers):
+        pool.submit(_ready)  # workers start on demand: ask for all of them now
+    return pool

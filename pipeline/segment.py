@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from pipeline.load import Article
-from pipeline.markup import parse
+from pipeline.markup import blocks
 
 #: Front-matter fields that are translated, in the order a translator meets them.
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
@@ -96,7 +96,7 @@ def _segments(article: Article) -> tuple[Segment, ...]:
                                   (article.editorial_note, NOTE_CONTEXT, None)):
         if not text:
             continue
-        tokens, _env = parse(text)
+        tokens = blocks(text)
         opener = {id(tokens[i + 1]): tokens[i].type for i in range(len(tokens) - 1)}
         for tok in inline_blocks(tokens):
             line = offset + tok.map[0] if (offset is not None and tok.map) else None
@@ -114,14 +114,3 @@ def _segments(article: Article) -> tuple[Segment, ...]:
 
 Translate = Callable[[str | None, str], str]
 """(msgctxt, normalized English source) -> the text in the edition's language."""
-
-
-def translate_tokens(tokens: list[Token], env: dict, context: str | None, translate: Translate) -> None:
-    """Replace the text of every block with its translation, keeping the block structure."""
-    from pipeline.markup import reparse_inline
-
-    footnotes = env.get("footnotes", {})
-    for item in footnotes.get("list", {}).values():
-        item["count"] = 0  # references are counted again as the translated blocks are parsed
-    for tok in inline_blocks(tokens):
-        reparse_inline(tok, translate(context, normalize(tok.content)), env)
