@@ -2,7 +2,7 @@
 
 In: --articles N (default 200) for the synthetic corpus (English + approved Urdu), --noop-articles M
 (default 1000; 0 skips) for the no-op measurement, --pandoc-pdf K articles for Pandoc's PDF rate.
-Out: a table on stdout and the same figures as JSON (bench-results.json): full build jobs=1 and
+Out: a table on stdout and the same figures as JSON (bench/results.json): full build jobs=1 and
 jobs=2, raw WeasyPrint on the very same HTML in one warm process (the floor), overhead ratio, no-op
 rebuild, one-article edit, HTML-only rate, peak memory per worker, Pandoc HTML and PDF.
 """
@@ -82,7 +82,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--noop-articles", type=int, default=1000)
     parser.add_argument("--pandoc-pdf", type=int, default=10)
-    parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
+    parser.add_argument("--json", type=Path, default=Path(__file__).resolve().parent / "results.json")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     results: dict[str, object] = {"machine": machine(), "articles": args.articles}

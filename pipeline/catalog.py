@@ -213,23 +213,6 @@ def load_approvals(config: Config, lang: str, slug: str) -> Approvals:
     return approvals
 
 
-def gate(article: Article, lang: str, config: Config):  # noqa: ANN201 - see translate_gate
-    """(Translate, None, problems) when every segment is publishable, else (None, Hold, problems)."""
-    from pipeline.translate_gate import Hold
-
-    states, problems = segment_states(article, lang, config)
-    waiting = [s for s in states if not s.publishable]
-    if problems or waiting:
-        missing = sum(1 for s in waiting if not s.translated)
-        fuzzy = sum(1 for s in waiting if s.translated and s.fuzzy)
-        unapproved = len(waiting) - missing - fuzzy
-        parts = [f"{n} {what}" for n, what in ((missing, "untranslated"), (fuzzy, "fuzzy"),
-                                               (unapproved, "unapproved")) if n]
-        reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
-        return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems
-    return translate_function(states), None, problems
-
-
 def translate_function(states: list[SegmentState]) -> Translate:
     table = {(s.segment.context, s.segment.source): s.translation for s in states}
     return lambda context, source: table[(context, source)]

@@ -16,6 +16,7 @@ import click
 
 from pipeline.config import KNOWN_LANGUAGES, Config, load_config
 from pipeline.errors import ProblemsFound
+from pipeline.load import Article
 
 LANG_CHOICE = click.Choice(sorted(KNOWN_LANGUAGES))
 
@@ -65,7 +66,7 @@ def check(ctx: click.Context) -> None:
     click.echo(f"{len(the_plan.articles)} articles checked, no problems.")
 
 
-def lint_translations(config: Config, articles: list) -> list[str]:
+def lint_translations(config: Config, articles: list[Article]) -> list[str]:
     """Urdu lint findings of every translated segment, as `catalog: segment id (field): message`."""
     from pipeline.catalog import catalog_path, segment_states
     from pipeline.urdu import lint_urdu

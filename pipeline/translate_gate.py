@@ -2,7 +2,7 @@
 
 In: an English `Article`, a target language, the config (catalogs and approvals on disk).
 Out: a `Translate` function when every segment is translated, not fuzzy and approved; otherwise a
-`Hold` saying how many segments are waiting, so the edition is held back and reported.
+`Hold` saying how many segments are waiting and why, so the edition is held back and reported.
 """
 
 from __future__ import annotations
@@ -29,11 +29,21 @@ class Hold:
 
 def translator_for(article: Article, lang: str, config: Config) -> tuple[Translate | None, Hold | None,
                                                                           list[Problem]]:
-    total = len(segments(article))
-    catalog = config.translations_dir / lang / f"{article.slug}.po"
-    if not catalog.exists():
+    """(Translate, None, problems) when every segment is publishable, else (None, Hold, problems)."""
+    from pipeline.catalog import catalog_path, segment_states, translate_function
+
+    if not catalog_path(config, lang, article.slug).exists():
+        total = len(segments(article))
         return None, Hold(article.slug, lang, total, total,
                           f"no catalog yet; run: pipeline translate --lang {lang}"), []
-    from pipeline.catalog import gate
-
-    return gate(article, lang, config)
+    states, problems = segment_states(article, lang, config)
+    waiting = [s for s in states if not s.publishable]
+    if problems or waiting:
+        missing = sum(1 for s in waiting if not s.translated)
+        fuzzy = sum(1 for s in waiting if s.translated and s.fuzzy)
+        unapproved = len(waiting) - missing - fuzzy
+        parts = [f"{n} {what}" for n, what in ((missing, "untranslated"), (fuzzy, "fuzzy"),
+                                               (unapproved, "unapproved")) if n]
+        reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
+        return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems
+    return translate_function(states), None, problems
