@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 _font_config: FontConfiguration | None = None
+_counter_style: Any = None  # @counter-style rules (Urdu list and page digits) of the cached stylesheet
 _image_cache: dict[str, Any] = {}
 _stylesheets: dict[tuple[str, str], Any] = {}  # parsed once per process: (path or text, digest) -> CSS
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
@@ -110,47 +111,54 @@ def _stylesheet(key: tuple[str, str], make: Any) -> Any:
     return _stylesheets[key]
 
 
-def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
-               aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
-               timeout: int = RENDER_TIMEOUT) -> tuple[bytes, list[str]]:
-    """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files).
+def layout(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
+           aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None) -> tuple[Any, Any]:
+    """Lay a page out: (WeasyPrint Document, the URL fetcher that served it).
 
     `page_path` is where the page will be published, for its relative URLs; `allowed` are the only
     folders files may come from, `aliases` map published folders onto their sources. `stylesheet`
     (the page's linked stylesheet, at its source) is parsed once per process and given to WeasyPrint
     in place of the page's <link> tags: parsing it again for every page is about a tenth of the time
-    of a short page."""
+    of a short page. Its @counter-style rules (Urdu list and page numbers) go with it."""
     from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
 
-    global _font_config
+    global _font_config, _counter_style
     if _font_config is None:
         _font_config = FontConfiguration()
-    logger = logging.getLogger("weasyprint")
-    logger.propagate = False
-    collect = _Collect()
-    logger.addHandler(collect)
+    if _counter_style is None:
+        _counter_style = CounterStyle()
     fetcher = _fetcher_class()(allowed, aliases)
-    base_url = page_path.resolve().as_uri()
     sheets = []
     if stylesheet is not None:
         html = _STYLESHEET_LINK.sub("", html)
         sheet_fetcher = _fetcher_class()(allowed, aliases)
         sheets.append(_stylesheet((str(stylesheet), hashlib.sha256(stylesheet.read_bytes()).hexdigest()),
                                   lambda: CSS(filename=str(stylesheet), url_fetcher=sheet_fetcher,
-                                              font_config=_font_config, media_type="print")))
+                                              font_config=_font_config, counter_style=_counter_style,
+                                              media_type="print")))
     sheets.append(_stylesheet(("page", page_css), lambda: CSS(string=page_css, font_config=_font_config,
-                                                              media_type="print")))
+                                                              counter_style=_counter_style, media_type="print")))
+    document = HTML(string=html, base_url=page_path.resolve().as_uri(), url_fetcher=fetcher).render(
+        font_config=_font_config, counter_style=_counter_style, stylesheets=sheets, cache=_image_cache)
+    return document, fetcher
+
+
+def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
+               aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
+               timeout: int = RENDER_TIMEOUT) -> tuple[bytes, list[str]]:
+    """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files), within
+    `timeout` seconds. The same bytes for the same input: the PDF identifier is a hash of it."""
+    logger = logging.getLogger("weasyprint")
+    logger.propagate = False
+    collect = _Collect()
+    logger.addHandler(collect)
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
     try:
         with _deadline(timeout):
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            pdf = document.write_pdf(
-                stylesheets=sheets,
-                font_config=_font_config,
-                pdf_identifier=identifier.encode("ascii"),
-                cache=_image_cache,
-            )
+            document, fetcher = layout(html, page_path, page_css, allowed, aliases, stylesheet)
+            pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"))
     finally:
         logger.removeHandler(collect)
     assert pdf is not None
@@ -161,10 +169,10 @@ def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, .
 def _release() -> None:
     """Drop WeasyPrint's objects before the interpreter tears its modules down: FontConfiguration's
     destructor needs them, and would otherwise print a traceback at exit."""
-    global _font_config
+    global _font_config, _counter_style
     _stylesheets.clear()
     _image_cache.clear()
-    _font_config = None
+    _font_config = _counter_style = None
     gc.collect()
 
 

@@ -236,3 +236,34 @@ def test_fix_letters_rewrites_only_safe_rows_and_reports(make_site):
     assert "Arabic heh" in check.output or "ه" in check.output
     again = run(main, ["--root", str(root), "translate", "--fix-letters"])
     assert "fixed" not in again.output
+
+
+def marker_texts(document) -> list[str]:
+    """The text of every list marker WeasyPrint laid out (they are not in the PDF's text layer)."""
+    texts = []
+
+    def walk(box, in_marker=False):
+        if type(box).__name__ == "AbsolutePlaceholder":  # an outside list marker is a positioned box
+            box, in_marker = box._box, True
+        if in_marker and hasattr(box, "text"):
+            texts.append(box.text)
+        for child in getattr(box, "children", []):
+            walk(child, in_marker)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return texts
+
+
+def test_urdu_list_numbers_end_with_the_urdu_full_stop(sample, tmp_path):
+    from pipeline.pdf import layout
+
+    config = load_config(REPO_DIR)
+    translations, _ = interface_translations(config, "ur")
+    html = (sample / "ur" / "indus-delta-mangroves.html").read_text(encoding="utf-8")
+    document, _ = layout(html, sample / "ur" / "indus-delta-mangroves.html", page_css(config, "ur", translations),
+                         allowed=(REPO_DIR,), aliases=((sample / "assets", config.templates),
+                                                       (sample / "fonts", config.fonts)),
+                         stylesheet=config.templates / "style.css")
+    numbered = [t.strip() for t in marker_texts(document) if any(c.isdigit() for c in t)]
+    assert numbered[:4] == ["1۔", "2۔", "3۔", "4۔"], numbered
