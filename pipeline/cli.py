@@ -262,8 +262,9 @@ def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...],
         click.echo(str(hold))
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"built {report.rendered_pdfs} PDFs; written {len(report.written)}, unchanged {len(report.unchanged)}, "
-               f"kept {report.kept}, held {len(report.held)}, failed {len(report.failed)} in {report.seconds:.2f} s")
+    skipped = report.kept + len(report.unchanged)
+    click.echo(f"built {report.rendered_pdfs} PDFs, wrote {len(report.written)} files, skipped {skipped} unchanged; "
+               f"held {len(report.held)}, failed {len(report.failed)}; {report.seconds:.2f} s")
     if report.problems:
         raise ProblemsFound(report.problems)
 

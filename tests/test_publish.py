@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,19 @@ def test_check_passes_on_good_site_and_usage_errors_exit_2(make_site):
     result = run(root, "check")
     assert result.exit_code == 0 and "1 articles checked, no problems." in result.output
     assert CliRunner().invoke(main, ["--root", str(root), "build", "--lang", "fr"]).exit_code == 2
+
+
+def test_progress_lines_and_summary_outside_a_terminal(make_site):
+    root = make_site({"articles/a.md": article_text(), "articles/b.md": article_text(headline="Other")},
+                     english_only=True)
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--jobs", "1"], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "rendering 2 articles"
+    assert [line[:5] for line in lines[1:3]] == ["[1/2]", "[2/2]"]
+    assert {line[6:] for line in lines[1:3]} == {"a", "b"}
+    assert re.fullmatch(r"built 2 PDFs, wrote \d+ files, skipped \d+ unchanged; held 0, failed 0; [\d.]+ s",
+                        lines[-1])
+    quiet = CliRunner().invoke(main, ["--root", str(root), "build", "-q"], catch_exceptions=False)
+    assert len(quiet.output.splitlines()) == 1
+    assert quiet.output.startswith("built 0 PDFs, wrote 0 files, skipped")
