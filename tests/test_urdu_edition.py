@@ -211,6 +211,17 @@ def test_urdu_digits_house_style_applies_everywhere(make_site):
     english = (root / "dist" / "en" / "mango.html").read_text()
     assert "12 percent" in english and "۱" not in english  # the English edition keeps Latin digits
 
+    from pipeline.pdf import layout
+
+    config = load_config(root)
+    translations, _ = interface_translations(config, "ur")
+    document, _ = layout(html, root / "dist" / "ur" / "mango.html", page_css(config, "ur", translations),
+                         allowed=(root, config.templates, config.fonts),
+                         aliases=((root / "dist" / "assets", config.templates),
+                                  (root / "dist" / "fonts", config.fonts)),
+                         stylesheet=config.templates / "style.css")
+    assert [t.strip() for t in marker_texts(document)] == ["۱۔", "۲۔"]
+
 
 def test_fix_letters_rewrites_only_safe_rows_and_reports(make_site):
     from babel.messages.pofile import read_po
