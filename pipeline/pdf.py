@@ -45,21 +45,30 @@ class RenderTimeout(BaseException):
 
 @contextlib.contextmanager
 def _deadline(seconds: int) -> Iterator[None]:
-    """SIGALRM-based limit; only the main thread of a process can have one (Dask threads go without)."""
+    """SIGALRM-based limit; only the main thread of a process can have one (Dask threads go without).
+
+    An exception raised by a signal handler can land where Python ignores it (a `__del__`, a gc
+    callback), so the alarm rings again every half second until the work has stopped, and a
+    finished-but-late render counts as late too."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
+    late = False
 
     def expired(_signum: int, _frame: object) -> None:
+        nonlocal late
+        late = True
         raise RenderTimeout(f"rendering took longer than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, previous)
+    if late:
+        raise RenderTimeout(f"rendering took longer than {seconds} s")
 
 
 def _fetcher_class() -> type:
