@@ -27,6 +27,13 @@ def start(root: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+def duration(root: Path, *args: str) -> float:
+    """How long the command takes to run to the end here: kills are timed inside that span."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "--root", str(root), *args], capture_output=True)
+    return time.monotonic() - started
+
+
 def kill_at(process: subprocess.Popen, seconds: float) -> bool:
     """Kill the process group after `seconds`; True when it was still at work then."""
     time.sleep(seconds)
@@ -71,9 +78,10 @@ def test_killed_publishes_leave_only_whole_files(make_site):
              for i in range(8)}
     root = make_site(files, english_only=True)
     rng = random.Random(20261126)
+    full = duration(root, "build", "-q", "--jobs", "2", "--force", "--out", str(root / "timing"))
     interrupted = 0
     for _ in range(KILLS):
-        interrupted += kill_at(start(root, "publish", "-q", "--jobs", "2"), rng.uniform(0.2, 1.5))
+        interrupted += kill_at(start(root, "publish", "-q", "--jobs", "2"), rng.uniform(0.1, 0.9) * full)
         assert_outputs_whole(root / "dist")
         (root / "articles" / "story-3.md").write_text(article_text(headline=f"Edited {rng.random()}"))
     assert interrupted >= KILLS // 2, "most kills should land while the publish is at work"
@@ -92,12 +100,15 @@ def test_killed_syncs_and_approvals_leave_catalogs_whole(make_site):
     for i in range(30):
         fill_catalog(root / "translations" / "ur" / f"story-{i}.po")
     rng = random.Random(7)
+    for i in range(30):
+        (root / "articles" / f"story-{i}.md").write_text(article_text(headline=f"Story number {i}, timing"))
+    full = duration(root, "translate")
     interrupted = 0
     for round_ in range(KILLS):
         for i in range(30):  # change the English so that every catalog is rewritten
             (root / "articles" / f"story-{i}.md").write_text(
                 article_text(headline=f"Story number {i}, version {round_}"))
-        interrupted += kill_at(start(root, "translate"), rng.uniform(0.1, 0.8))
+        interrupted += kill_at(start(root, "translate"), rng.uniform(0.1, 0.9) * full)
         assert_translations_whole(root)
         process = start(root, "approve", "story-1", "--reviewer", "R", "--all")
         kill_at(process, rng.uniform(0.0, 0.6))
