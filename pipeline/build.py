@@ -206,7 +206,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
     if executor is None and workers > 1 and len(changed) > 1:
         from pipeline.pool import make_pool
 
-        owned = executor = make_pool(min(workers, len(changed)), pdf="pdf" in formats, config=config)
+        owned = executor = make_pool(min(workers, len(changed)), pdf="pdf" in formats, config=config, base=base)
     try:
         return _build_changed(config, langs, formats, out, executor, progress, started, wanted, report, cache,
                               manifest, base, translations, broken, files, kept, changed)
@@ -330,7 +330,7 @@ class Outcome:
 
 
 @functools.lru_cache(maxsize=4)
-def _interface_for(config: Config, base: str) -> dict[str, gettext.NullTranslations]:
+def interface_for(config: Config, base: str) -> dict[str, gettext.NullTranslations]:
     """Interface strings per process, read again whenever the global key (which hashes them) changes."""
     return interface(config)[0]
 
@@ -365,7 +365,7 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
 
     from pipeline.render import render_article
 
-    translations = _interface_for(config, base)
+    translations = interface_for(config, base)
     the_plan = plan_article(article, config, set(broken), out)
     outcome = Outcome(article.path, article.slug, list(article.languages), held=the_plan.held,
                       problems=the_plan.problems)
@@ -398,7 +398,7 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
                                            allowed=(config.root, config.templates, config.fonts),
                                            aliases=((out / "assets", config.templates), (out / "fonts", config.fonts),
                                                     (out / "media", config.root)),
-                                           stylesheet=config.templates / "style.css")
+                                           stylesheet=config.templates / "style.css", assets=assets)
                 outcome.write(out, rel, pdf)
                 outcome.outputs[rel] = {"sha": digest(pdf), "source": source}
                 outcome.warnings.extend(f"{rel}: {w}" for w in warnings)

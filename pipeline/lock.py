@@ -9,6 +9,7 @@ kill -9, so a crashed publish never leaves a stale lock behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import getpass
@@ -30,10 +31,23 @@ def _holder(what: str) -> str:
     return f"{what} (pid {os.getpid()}, {user}@{socket.gethostname()}, since {started})"
 
 
+_held: set[int] = set()  # lock file descriptors this process holds
+
+
+def forget_inherited() -> None:
+    """In a forked child: close the parent's lock descriptors, so that the lock dies with the parent
+    and never lives on in a worker that outlived it."""
+    for fd in list(_held):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        _held.discard(fd)
+
+
 @contextmanager
 def exclusive(path: Path, what: str, shown: str) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _held.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -45,4 +59,5 @@ def exclusive(path: Path, what: str, shown: str) -> Iterator[None]:
         os.pwrite(fd, (_holder(what) + "\n").encode(), 0)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)  # closing releases the lock

@@ -8,6 +8,7 @@ each footnote also placed inline (`span.fn-print`) so print CSS can set it at th
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import html
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -249,12 +251,13 @@ TextFilter = Callable[[str], str]  # one text run -> HTML (it must escape)
 def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = None,
            footnote_caption: Callable[[int], str] | None = None) -> str:
     """Token stream to HTML. `text_html` turns every text run into HTML (digits, bidi for Urdu)."""
-    renderer = _MD.renderer
+    # A copy of the renderer with our rules: the shared one is never changed, so threads can render
+    # side by side (the plugins' rules in it are bound to the original and only read its rules).
+    renderer = copy.copy(_MD.renderer)
     caption = footnote_caption or str
     to_html = text_html or (lambda text: html.escape(text, quote=False))
     options = _MD.options
     _alignment_classes(tokens)
-    saved = dict(renderer.rules)  # type: ignore[attr-defined]
     notes: dict[int, str] = {}
 
     def text_rule(toks: Sequence[Token], idx: int, _o: object, _e: object) -> str:
@@ -283,16 +286,11 @@ def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = No
     def block_open(_t: Sequence[Token], _i: int, _o: object, _e: object) -> str:
         return '<section class="footnotes">\n<ol class="footnotes-list">\n'
 
-    try:
-        renderer.rules.update({  # type: ignore[attr-defined]
-            "text": text_rule, "footnote_ref": ref_rule, "footnote_open": open_rule,
-            "footnote_anchor": anchor_rule, "footnote_block_open": block_open,
-        })
-        notes.update(_footnote_texts(tokens, env))
-        return renderer.render(tokens, options, env)
-    finally:
-        renderer.rules.clear()  # type: ignore[attr-defined]
-        renderer.rules.update(saved)  # type: ignore[attr-defined]
+    renderer.rules = {**_MD.renderer.rules,  # type: ignore[attr-defined]
+                      "text": text_rule, "footnote_ref": ref_rule, "footnote_open": open_rule,
+                      "footnote_anchor": anchor_rule, "footnote_block_open": block_open}
+    notes.update(_footnote_texts(tokens, env, renderer))
+    return renderer.render(tokens, options, env)
 
 
 def render_inline_text(text: str, text_html: TextFilter | None = None) -> str:
@@ -300,7 +298,7 @@ def render_inline_text(text: str, text_html: TextFilter | None = None) -> str:
     return text_html(text) if text_html else html.escape(text, quote=False)
 
 
-def _footnote_texts(tokens: Sequence[Token], env: dict) -> dict[int, str]:
+def _footnote_texts(tokens: Sequence[Token], env: dict, renderer: RendererHTML) -> dict[int, str]:
     """Footnote id -> its content as inline HTML, for the copy set at the foot of the page."""
     notes: dict[int, list[str]] = {}
     current: int | None = None
@@ -312,7 +310,7 @@ def _footnote_texts(tokens: Sequence[Token], env: dict) -> dict[int, str]:
             current = None
         elif current is not None and tok.type == "inline":
             children = [c for c in tok.children or [] if c.type != "footnote_ref"]
-            notes[current].append(_MD.renderer.renderInline(children, _MD.options, env))
+            notes[current].append(renderer.renderInline(children, _MD.options, env))
     return {k: " ".join(v) for k, v in notes.items()}
 
 

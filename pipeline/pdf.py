@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 _font_config: FontConfiguration | None = None
 _counter_style: Any = None  # @counter-style rules (Urdu list and page digits) of the cached stylesheet
-_image_cache: dict[str, Any] = {}
+_assets: str | None = None  # the assets key the caches below were filled under
 _stylesheets: dict[tuple[str, str], Any] = {}  # parsed once per process: (path or text, digest) -> CSS
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
 
@@ -121,7 +121,8 @@ def _stylesheet(key: tuple[str, str], make: Any) -> Any:
 
 
 def layout(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
-           aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None) -> tuple[Any, Any]:
+           aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
+           assets: str = "") -> tuple[Any, Any]:
     """Lay a page out: (WeasyPrint Document, the URL fetcher that served it).
 
     `page_path` is where the page will be published, for its relative URLs; `allowed` are the only
@@ -133,7 +134,12 @@ def layout(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
     from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
 
-    global _font_config, _counter_style
+    global _font_config, _counter_style, _assets
+    if assets != _assets:
+        # Fonts or stylesheets changed since this (long-lived) process filled its caches: start over.
+        _stylesheets.clear()
+        _font_config = _counter_style = None
+        _assets = assets
     if _font_config is None:
         _font_config = FontConfiguration()
     if _counter_style is None:
@@ -150,13 +156,13 @@ def layout(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
     sheets.append(_stylesheet(("page", page_css), lambda: CSS(string=page_css, font_config=_font_config,
                                                               counter_style=_counter_style, media_type="print")))
     document = HTML(string=html, base_url=page_path.resolve().as_uri(), url_fetcher=fetcher).render(
-        font_config=_font_config, counter_style=_counter_style, stylesheets=sheets, cache=_image_cache)
+        font_config=_font_config, counter_style=_counter_style, stylesheets=sheets)
     return document, fetcher
 
 
 def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
                aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
-               timeout: int = RENDER_TIMEOUT) -> tuple[bytes, list[str]]:
+               timeout: int = RENDER_TIMEOUT, assets: str = "") -> tuple[bytes, list[str]]:
     """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files), within
     `timeout` seconds. The same bytes for the same input: the PDF identifier is a hash of it."""
     logger = logging.getLogger("weasyprint")
@@ -166,7 +172,7 @@ def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, .
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
     try:
         with _deadline(timeout):
-            document, fetcher = layout(html, page_path, page_css, allowed, aliases, stylesheet)
+            document, fetcher = layout(html, page_path, page_css, allowed, aliases, stylesheet, assets)
             pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"))
     finally:
         logger.removeHandler(collect)
@@ -180,7 +186,6 @@ def _release() -> None:
     destructor needs them, and would otherwise print a traceback at exit."""
     global _font_config, _counter_style
     _stylesheets.clear()
-    _image_cache.clear()
     _font_config = _counter_style = None
     gc.collect()
 
@@ -189,9 +194,5 @@ atexit.register(_release)
 
 
 def warm_up() -> None:
-    """Make this process ready to render: WeasyPrint imported, one shared FontConfiguration."""
-    global _font_config
-    from weasyprint.text.fonts import FontConfiguration
-
-    if _font_config is None:
-        _font_config = FontConfiguration()
+    """Make this process ready to render: WeasyPrint and its text stack imported."""
+    import weasyprint.text.fonts  # noqa: F401 - importing is the slow part

@@ -17,19 +17,34 @@ from concurrent.futures import ProcessPoolExecutor
 from pipeline.config import Config
 
 
-def warm(config: Config, pdf: bool) -> None:
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this worker when the process that started it dies (even by kill -9)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: workers still exit when their task queue closes
+
+
+def warm(config: Config, pdf: bool, base: str) -> None:
     import datetime as dt
 
+    from pipeline.lock import forget_inherited
+
+    forget_inherited()
+    _die_with_parent()
     import pipeline.catalog
     import pipeline.edition
     import pipeline.translate_gate
     import pipeline.urdu  # noqa: F401 - imported for its compiled patterns
+    from pipeline.build import interface_for
     from pipeline.localize import format_date
     from pipeline.render import _environment
 
-    env = _environment(config.templates)
-    env.get_template("article.html")
-    for lang in config.languages:
+    for lang, translations in interface_for(config, base).items():
+        _environment(config.templates, translations).get_template("article.html")
         format_date(dt.date(2026, 1, 1), lang, config.digits)
     if pdf:
         from pipeline.pdf import warm_up
@@ -41,7 +56,7 @@ def _ready() -> None:
     """A task that only makes sure its worker has started (and warmed up)."""
 
 
-def make_pool(workers: int, *, pdf: bool, config: Config) -> ProcessPoolExecutor:
+def make_pool(workers: int, *, pdf: bool, config: Config, base: str) -> ProcessPoolExecutor:
     if "weasyprint" in sys.modules:
         # This process has rendered already: its Pango/fontconfig state must not be forked. Workers
         # fork from a clean server process that has imported what they need once.
@@ -50,7 +65,7 @@ def make_pool(workers: int, *, pdf: bool, config: Config) -> ProcessPoolExecutor
     else:
         # Nothing native loaded yet: fork is safe, and workers start with every module already imported.
         context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm, initargs=(config, pdf))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm, initargs=(config, pdf, base))
     for _ in range(workers):
         pool.submit(_ready)  # workers start on demand: ask for all of them now
     return pool

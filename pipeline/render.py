@@ -60,9 +60,11 @@ class IndexEntry:
     summary: str
 
 
-@functools.lru_cache(maxsize=8)
-def _environment(templates: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+@functools.lru_cache(maxsize=16)
+def _environment(templates: Path, translations: gettext.NullTranslations) -> jinja2.Environment:
+    """One environment per template folder and interface-string catalog, never changed after it is
+    made: templates compile once per process, and threads (a threaded Dask worker) can share it."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -70,12 +72,12 @@ def _environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _render(template: str, translations: gettext.NullTranslations, templates: Path, **context: object) -> str:
-    env = _environment(templates)  # one per folder, so templates are compiled once per process
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    return env.get_template(template).render(**context)
+    return _environment(templates, translations).get_template(template).render(**context)
 
 
 def json_ld(page: EditionPage, publication: str) -> Markup:

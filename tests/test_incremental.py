@@ -151,3 +151,20 @@ def test_a_no_op_build_does_not_import_weasyprint(site):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_threaded_executor_gives_the_same_bytes(site, tmp_path):
+    """Threads share the templates and the Markdown renderer (as in a threaded Dask worker)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for i in range(6):  # more English and Urdu articles, rendered side by side
+        shutil.copy(site.articles_dir / "mango.md", site.articles_dir / f"mango-{i}.md")
+        for suffix in (".po", ".approvals"):
+            shutil.copy(site.translations_dir / "ur" / f"mango{suffix}",
+                        site.translations_dir / "ur" / f"mango-{i}{suffix}")
+    build(site, out=tmp_path / "one", jobs=1, formats=("html",))
+    with ThreadPoolExecutor(4) as threads:
+        build(site, out=tmp_path / "threads", executor=threads, formats=("html",))
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "threads")
+    assert "ادارتی نوٹ" in (tmp_path / "threads" / "ur" / "mango-3.html").read_text()
+    assert "ادارتی نوٹ" not in (tmp_path / "threads" / "en" / "mango-3.html").read_text()
