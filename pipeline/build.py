@@ -12,6 +12,7 @@ published files stay exactly as they were. Every file is written atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gettext
 import json
@@ -56,19 +57,23 @@ class ArticlePlan:
     article: Article
     editions: dict[str, EditionResult] = field(default_factory=dict)
     held: list[Hold] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # in the English: the article publishes nowhere
+    translation_problems: list[Problem] = field(default_factory=list)  # hold only that translation
 
 
-def plan_article(article: Article, config: Config, broken_interface: set[str], out: Path) -> ArticlePlan:
+def plan_article(article: Article, config: Config, broken_interface: set[str], out: Path,
+                 wanted: tuple[str, ...] | None = None) -> ArticlePlan:
     """Decide every edition of one article: render its body, or say why it waits.
 
-    Each edition links to the article's other editions that are ready now or still published in `out`
-    from an earlier build (a held edition stays online as it was)."""
+    A problem in the English stops every edition; a problem in a translation (a broken catalog, a
+    dropped footnote) holds that translation only. Each edition links to the article's other editions
+    that this build writes or that are still published in `out` (a held edition stays online)."""
     from pipeline.edition import build_edition
     from pipeline.segment import segments
     from pipeline.translate_gate import Hold, translator_for
 
     result = ArticlePlan(article)
+    wanted = wanted or config.languages
     translators = {}
     for lang in article.languages:
         if lang not in config.languages:
@@ -80,21 +85,29 @@ def plan_article(article: Article, config: Config, broken_interface: set[str], o
             result.held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
         else:
             translate, hold, found = translator_for(article, lang, config)
-            result.problems.extend(found)
+            result.translation_problems.extend(found)
             if hold is not None:
                 result.held.append(hold)
             else:
                 translators[lang] = translate
-    online = [lang for lang in config.languages
-              if lang in translators or (out / lang / f"{article.slug}.html").exists()]
     for lang, translate in translators.items():
-        others = tuple((other, f"../{other}/{article.slug}.html") for other in online if other != lang)
-        edition = build_edition(article, lang, config, translate, others) if translate else \
-            build_edition(article, lang, config, alternates=others)
-        result.problems.extend(edition.problems)
-        result.editions[lang] = edition
+        edition = build_edition(article, lang, config, translate) if translate else build_edition(article, lang, config)
+        if not edition.problems:
+            result.editions[lang] = edition
+        elif lang == SOURCE_LANGUAGE:
+            result.problems.extend(edition.problems)
+        else:
+            total = len(segments(article))
+            result.translation_problems.extend(edition.problems)
+            result.held.append(Hold(article.slug, lang, len(edition.problems), total,
+                                    "the translation has problems: see above"))
     if result.problems:
-        result.editions = {}  # an article with a problem publishes in no language
+        result.editions = {}  # the English is broken: no edition publishes
+    online = [lang for lang in config.languages
+              if (lang in result.editions and lang in wanted) or (out / lang / f"{article.slug}.html").exists()]
+    for lang, edition in result.editions.items():
+        others = tuple((other, f"../{other}/{article.slug}.html") for other in online if other != lang)
+        edition.page = dataclasses.replace(edition.page, alternates=others)
     return result
 
 
@@ -132,7 +145,8 @@ def plan(config: Config) -> Plan:
     for lang in config.languages:
         if lang != SOURCE_LANGUAGE:
             problems.extend(orphan_catalogs(config, lang, articles))
-    return Plan(articles, plans, [h for p in plans for h in p.held], problems + [x for p in plans for x in p.problems])
+    found = [x for p in plans for x in (*p.problems, *p.translation_problems)]
+    return Plan(articles, plans, [h for p in plans for h in p.held], problems + found)
 
 
 @dataclass
@@ -253,6 +267,7 @@ def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple
     data_of = {article.path: data for article, data in work}
     for outcome in _run_tasks(config, out, work, wanted, formats, base, assets, broken, cache, executor, progress):
         report.held.extend(h for h in outcome.held if h.lang in wanted)
+        report.problems.extend(outcome.translation_problems)
         report.warnings.extend(outcome.warnings)
         report.rendered_pdfs += outcome.rendered_pdfs
         report.peak_worker_kb = max(report.peak_worker_kb, outcome.peak_kb)
@@ -263,7 +278,10 @@ def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple
         report.written.extend(outcome.written)
         report.unchanged.extend(outcome.unchanged)
         manifest.update(outcome.manifest)
-        entry = ArticleEntry(key=article_key(base, config, data_of[outcome.path], outcome.slug, outcome.images),
+        key = article_key(base, config, data_of[outcome.path], outcome.slug, outcome.images)
+        if outcome.translation_problems:
+            key = "recheck:" + key  # never kept as it is: its problems must be reported on every build
+        entry = ArticleEntry(key=key,
                              slug=outcome.slug, images=outcome.images, langs=outcome.langs,
                              outputs=outcome.outputs,
                              held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason}
@@ -320,6 +338,7 @@ class Outcome:
     images: list[str] = field(default_factory=list)
     held: list[Hold] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    translation_problems: list[Problem] = field(default_factory=list)
     manifest: dict[str, dict[str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     rendered_pdfs: int = 0
@@ -366,9 +385,9 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
     from pipeline.render import render_article
 
     translations = interface_for(config, base)
-    the_plan = plan_article(article, config, set(broken), out)
+    the_plan = plan_article(article, config, set(broken), out, wanted)
     outcome = Outcome(article.path, article.slug, list(article.languages), held=the_plan.held,
-                      problems=the_plan.problems)
+                      problems=the_plan.problems, translation_problems=the_plan.translation_problems)
     if the_plan.problems:
         return outcome
     outcome.images = sorted({m for e in the_plan.editions.values() for m in e.images})

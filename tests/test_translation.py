@@ -232,3 +232,17 @@ def test_status_table_and_orphan_catalog(approved_site):
     result = run(root, "check")
     assert result.exit_code == 1
     assert "translations/ur/gone.po: catalog for an article that does not exist" in result.output
+
+
+def test_a_broken_catalog_holds_only_the_urdu_edition(approved_site):
+    root = approved_site
+    po = root / "translations" / "ur" / "mango.po"
+    po.write_text(po.read_text().replace('msgstr "ملتان"', 'msgstr "ملتان', 1))
+    (root / "articles" / "mango.md").write_text(article_text(headline="Mango Harvest Ends Early"))
+    for _ in range(2):  # and again from the cache: the problem is reported every time
+        result = run(root, "publish")
+        assert result.exit_code == 1
+        assert "translations/ur/mango.po:" in result.output and "PO syntax error" in result.output
+        assert "ur/mango: held" in result.output
+    assert "Mango Harvest Ends Early" in (root / "dist" / "en" / "mango.html").read_text()
+    assert "Mango Harvest Ends Early" not in (root / "dist" / "ur" / "mango.html").read_text()
