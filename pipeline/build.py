@@ -38,7 +38,7 @@ from pipeline.cache import (
 )
 from pipeline.config import SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem
-from pipeline.load import Article, duplicate_slugs, load_article, load_articles
+from pipeline.load import SLUG_RE, Article, duplicate_slugs, load_article, load_articles
 from pipeline.localize import digit_system
 
 if TYPE_CHECKING:
@@ -295,7 +295,8 @@ def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple
         for lang in wanted:
             page = _index_html(config, out, lang, manifest, translations[lang], render_index)
             _record(report, out, out / lang / "index.html", page.encode("utf-8"))
-        _record(report, out, out / "index.html", _landing(config, wanted).encode("utf-8"))
+        online = tuple(lang for lang in config.languages if (out / lang / "index.html").exists())
+        _record(report, out, out / "index.html", _landing(config, online).encode("utf-8"))
     atomic.write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
     cache.articles = {rel: e for rel, e in cache.articles.items() if rel in kept}
     cache.articles.update(new_entries)
@@ -397,7 +398,9 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
         page_html = render_article(edition.page, config, translations[lang], config.name_for(lang))
         page_path = out / lang / f"{article.slug}.html"
         for media, source in sorted(edition.images.items()):
-            outcome.write(out, f"media/{media}", source.read_bytes())
+            data = source.read_bytes()
+            outcome.write(out, f"media/{media}", data)
+            outcome.outputs[f"media/{media}"] = {"sha": digest(data), "source": ""}
         if "html" in formats:
             data = page_html.encode("utf-8")
             outcome.write(out, f"{lang}/{article.slug}.html", data)
@@ -529,8 +532,8 @@ def _index_html(config: Config, out: Path, lang: str, manifest: dict[str, dict[s
 
     entries = []
     for key, info in manifest.items():
-        entry_lang, slug = key.split("/", 1)
-        if entry_lang != lang or not (out / lang / f"{slug}.html").exists():
+        entry_lang, _, slug = key.partition("/")
+        if entry_lang != lang or not SLUG_RE.match(slug) or not (out / lang / f"{slug}.html").exists():
             continue
         try:
             date = dt.date.fromisoformat(str(info.get("date", "")))

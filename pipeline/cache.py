@@ -47,17 +47,21 @@ def _tree_digest(folder: Path, patterns: tuple[str, ...]) -> list[str]:
     return parts
 
 
-def weasyprint_version() -> str:
-    try:
-        return metadata.version("weasyprint")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+def code_key() -> str:
+    """The pipeline's own code and the versions of the libraries that shape its output: a new release
+    of either rebuilds everything, even if __version__ was not bumped."""
+    versions = []
+    for package in ("weasyprint", "markdown-it-py", "mdit-py-plugins", "babel", "jinja2", "pyyaml", "pydyf"):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=none")
+    return digest(__version__, *versions, *_tree_digest(Path(__file__).parent, ("*.py",)))
 
 
 def assets_key(config: Config) -> str:
-    """Everything a PDF depends on besides its HTML: stylesheets, fonts, the renderer's version."""
-    return digest(__version__, weasyprint_version(), *_tree_digest(config.templates, ("*.css",)),
-                  *_tree_digest(config.fonts, ("*.ttf",)))
+    """Everything a PDF depends on besides its HTML: stylesheets, fonts, the code and its libraries."""
+    return digest(code_key(), *_tree_digest(config.templates, ("*.css",)), *_tree_digest(config.fonts, ("*.ttf",)))
 
 
 def global_key(config: Config) -> str:

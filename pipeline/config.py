@@ -108,6 +108,9 @@ def load_config(root: Path) -> Config:
             if not isinstance(value_node, yaml.SequenceNode) or not value_node.value:
                 problems.append(Problem(CONFIG_FILE, line, key, "expected a list such as [en, ur]"))
                 continue
+            if not all(isinstance(item, yaml.ScalarNode) for item in value_node.value):
+                problems.append(Problem(CONFIG_FILE, line, key, "expected a list of language codes such as [en, ur]"))
+                continue
             langs = [item.value for item in value_node.value]
             bad = [lang for lang in langs if lang not in KNOWN_LANGUAGES]
             if bad or SOURCE_LANGUAGE not in langs:

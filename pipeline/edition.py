@@ -2,8 +2,9 @@
 
 In: an `Article`, a language, the config, and a `Translate` function (identity for English; the
 approved catalog for a translation).
-Out: an `EditionPage` with the body, editorial note and fields as HTML in that language, plus the
-problems found on the way (unsafe links, missing images) and the images the page needs.
+Out: an `EditionResult`: the `EditionPage` with the body, editorial note and fields as HTML in that
+language, the problems found on the way (unsafe links, missing images, broken footnotes) and the
+images the page needs.
 """
 
 from __future__ import annotations
@@ -53,13 +54,13 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     problems: list[Problem] = []
     images: dict[str, Path] = {}
 
-    def render_markdown(text: str, context: str | None, line_offset: int, field_name: str) -> str:
+    def render_markdown(text: str, context: str | None, line_offset: int | None, field_name: str) -> str:
         translated = translate is not identity
         tokens, env = markup.parse(text, (lambda source: translate(context, normalize(source))) if translated
                                    else None)
         res = markup.Resources(root=config.root, base_dir=config.articles_dir,
                                where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
-                               line_offset=0 if translated else line_offset, field=field_name)
+                               line_offset=None if translated else line_offset, field=field_name)
         markup.check_structure(tokens, env, text, res, translated)
         markup.check_links(tokens, res)
         problems.extend(res.problems)
@@ -67,7 +68,7 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         return markup.render(tokens, env, text_html, lambda n: convert_digits(str(n), system))
 
     body_html = render_markdown(article.body, None, article.body_line, "body")
-    note_html = render_markdown(article.editorial_note, NOTE_CONTEXT, 0, "editorial_note") \
+    note_html = render_markdown(article.editorial_note, NOTE_CONTEXT, article.note_line, "editorial_note") \
         if article.editorial_note else ""
 
     fields = {ctx: translate(ctx, normalize(value)) if value else "" for ctx, value in field_values(article).items()}

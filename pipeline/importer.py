@@ -180,6 +180,8 @@ def _parse_date(
             'expected an English month name or its 3-letter abbreviation, e.g. "December" or "Dec"',
         )
     year, day = int(match["year"]), int(match["day"])
+    if not 1900 <= year <= 2999:
+        return None, Problem(source, line, "date", f'"{raw}": the year {year} is not plausible for a story')
     days_in_month = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days_in_month:
         return None, Problem(
@@ -435,7 +437,7 @@ def story_to_markdown(story: Story) -> str:
         for index, paragraph in enumerate(story.editorial_note):
             if index:
                 lines.append("")
-            lines.append(f"  {paragraph}")
+            lines.append(f"  {escape_markdown(paragraph)}")  # the note is Markdown too
     lines.append("---")
     body = "\n\n".join(escape_markdown(paragraph) for paragraph in story.body)
     return "\n".join(lines) + "\n" + body + "\n"

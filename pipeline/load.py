@@ -1,7 +1,7 @@
 """Load and validate articles.
 
 In: the Markdown files in `articles/` (UTF-8 with or without BOM, LF or CRLF), each with YAML
-front-matter as PRODUCT.md defines it.
+front-matter as the README shows it.
 Out: frozen `Article`s for the good files and a list of `Problem`s for the bad ones, every problem
 in every file at once, each naming the file, the line and the field.
 """
@@ -41,6 +41,7 @@ class Article:
     body: str  # Markdown
     body_line: int  # file line number of the body's first line
     editorial_note: str = ""  # Markdown
+    note_line: int | None = None  # file line where the editorial note's text starts
     summary: str = ""
     tags: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("en",)
@@ -92,7 +93,7 @@ def split_front_matter(text: str, where: str) -> tuple[str | None, str, int, Pro
         return None, "", 1, Problem(where, 1, None,
                                     'expected "---" on the first line to open the front-matter')
     for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
+        if lines[i].rstrip() in ("---", "..."):  # at the start of the line: an indented one is YAML text
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2, None
     return None, "", 1, Problem(where, 1, None,
                                 'front-matter is never closed: add a line "---" after the last field')
@@ -140,6 +141,10 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
             author = reader.text(byline, "author", required=True, one_line=True, prefix="byline.")
             location = reader.text(byline, "location", required=False, one_line=True, prefix="byline.")
     note = reader.text(fields, "editorial_note", required=False)
+    note_line = None
+    if "editorial_note" in fields:
+        node, key_line = fields["editorial_note"]
+        note_line = key_line + 1 if getattr(node, "style", None) in ("|", ">") else key_line
     summary = reader.text(fields, "summary", required=False)
     tags = reader.words(fields, "tags")
     langs = reader.words(fields, "languages")
@@ -160,7 +165,7 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
         return None, reader.problems
     return Article(
         slug=slug, path=where, headline=headline, date=date, dateline=dateline, author=author,
-        location=location, body=body, body_line=body_line, editorial_note=note, summary=summary,
+        location=location, body=body, body_line=body_line, editorial_note=note, note_line=note_line, summary=summary,
         tags=tuple(tags), languages=tuple(langs) if langs else config.languages,
     ), []
 

@@ -97,9 +97,14 @@ class Resources:
     base_dir: Path  # where relative image paths start (the articles folder)
     media_prefix: str = "../media/"  # URL prefix of copied images, as seen from the page
     where: str = ""  # file name for problems
-    line_offset: int = 0  # file line of the Markdown's first line
+    line_offset: int | None = 0  # file line of the Markdown's first line (None: lines mean nothing there)
     field: str = "body"
     problems: list[Problem] = dataclasses.field(default_factory=list)
+
+    def line_of(self, tok: Token) -> int | None:
+        if self.line_offset is None:
+            return None
+        return self.line_offset + (tok.map[0] if tok.map else 0)
     images: dict[str, Path] = dataclasses.field(default_factory=dict)  # media path -> source file
 
 
@@ -111,7 +116,7 @@ def check_structure(tokens: Sequence[Token], env: dict, source: str, res: Resour
     lines = source.split("\n")
     rows = 0
     for tok in tokens:
-        line = res.line_offset + (tok.map[0] if tok.map else 0)
+        line = res.line_of(tok)
         if translated and tok.type != "inline":
             continue
         if tok.type == "fence" and tok.map:
@@ -159,7 +164,7 @@ def check_links(tokens: Sequence[Token], res: Resources) -> None:
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
-        line = res.line_offset + (block.map[0] if block.map else 0)
+        line = res.line_of(block)
         kept: list[Token] = []
         skip_close = 0
         for tok in block.children:

@@ -3,8 +3,8 @@
 In: `translations/messages.pot` (extracted from the templates and code by `make messages`) and
 `translations/<lang>/LC_MESSAGES/messages.po`, from the publication root or, when it has none,
 from the repository.
-Out: gettext translations for rendering (the `.mo` is compiled here, next to the PO, and is not
-committed), or problems naming each interface string that is missing or fuzzy: an edition is never
+Out: gettext translations for rendering (compiled to `.mo` form in memory by every build, never
+written or committed), or problems naming each interface string that is missing or fuzzy: an edition is never
 rendered with English labels silently.
 """
 
@@ -17,7 +17,6 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from pipeline import atomic
 from pipeline.config import REPO_DIR, SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem, ProblemsFound
 
@@ -57,8 +56,7 @@ def interface_translations(config: Config, lang: str) -> tuple[gettext.NullTrans
         elif message.fuzzy:
             problems.append(Problem(where, None, None, f"interface string {msgid!r} is fuzzy; check and unmark it"))
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    atomic.write_bytes(po.with_suffix(".mo"), buffer.getvalue(), durable=False)
+    write_mo(buffer, catalog)  # compiled in memory for every build: no .mo file to go stale or commit
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN), problems
 

@@ -1,4 +1,4 @@
-"""Urdu text: bidi-safe HTML for text runs, and the Unicode hygiene checklist of docs/URDU.md.
+"""Urdu text: bidi-safe HTML for text runs, and the newsroom's Unicode hygiene checklist.
 
 In: plain text of an Urdu edition (Markdown already parsed away; English names, acronyms, URLs, e-mail addresses
 and phone numbers may be mixed in), the house digit system ("latin" or "urdu") and, for the checks, the field the
@@ -191,7 +191,7 @@ def _missing_full_stops(text: str) -> int:
 
 
 def lint_urdu(text: str, *, field: str | None = None) -> list[Finding]:
-    """The Unicode hygiene table of docs/URDU.md applied to one text: one Finding per kind of problem."""
+    """The Unicode hygiene checklist applied to one text: one Finding per kind of problem."""
     findings: list[Finding] = []
 
     def add(code: str, message: str, action: str) -> None:

@@ -431,8 +431,8 @@ def check_front_matter(story: Story) -> None:
     assert front["date"] == story.date
     assert front["dateline"] == story.dateline
     assert front["byline"] == {"author": story.author, "location": story.location}
-    if story.editorial_note:
-        assert front["editorial_note"] == "\n\n".join(story.editorial_note)
+    if story.editorial_note:  # Markdown, escaped like the body so it reads back as the same text
+        assert front["editorial_note"] == "\n\n".join(escape_markdown(p) for p in story.editorial_note)
     else:
         assert "editorial_note" not in front
     assert body.count("\n\n") == len(story.body) - 1
