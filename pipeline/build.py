@@ -142,9 +142,7 @@ def plan(config: Config) -> Plan:
     _translations, broken, found = interface(config)
     problems.extend(found)
     plans = [plan_article(article, config, broken, config.default_out) for article in articles]
-    for lang in config.languages:
-        if lang != SOURCE_LANGUAGE:
-            problems.extend(orphan_catalogs(config, lang, articles))
+    problems.extend(orphan_catalogs(config, {a.slug for a in articles}))
     found = [x for p in plans for x in (*p.problems, *p.translation_problems)]
     return Plan(articles, plans, [h for p in plans for h in p.held], problems + found)
 
@@ -157,6 +155,7 @@ class BuildReport:
     rendered_pdfs: int = 0
     held: list[Hold] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)  # lang/slug of editions whose article is gone
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -246,14 +245,9 @@ def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple
     taken = {p.file for p in dupes}
     kept = {rel: e for rel, e in kept.items() if rel not in taken}
     loaded = [(a, d) for a, d in loaded if a.path not in taken]
-    if any(lang != SOURCE_LANGUAGE for lang in config.languages) and (changed or taken):
-        from pipeline.catalog import orphan_catalogs
+    from pipeline.catalog import orphan_catalogs
 
-        everything = [a for a, _ in loaded]
-        known = {e.slug for e in kept.values()}
-        report.problems.extend(p for lang in config.languages if lang != SOURCE_LANGUAGE
-                               for p in orphan_catalogs(config, lang, everything)
-                               if Path(p.file).stem not in known)
+    report.problems.extend(orphan_catalogs(config, {e.slug for e in kept.values()} | {a.slug for a, _ in loaded}))
 
     for entry in kept.values():
         report.kept += len(entry.outputs)
@@ -287,6 +281,19 @@ def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple
                              held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason}
                                    for h in outcome.held})
         new_entries[outcome.path] = entry
+
+    # 4. Editions whose article is gone (deleted, renamed, or the language dropped) are unpublished. An
+    # article that cannot be read now keeps what it had: its slug is its file name until it reads again.
+    current = {(lang, e.slug) for e in kept.values() for lang in e.langs}
+    current |= {(lang, a.slug) for a, _ in loaded for lang in a.languages}
+    unreadable = {path.stem for path in files} - {a.slug for a, _ in loaded} - {e.slug for e in kept.values()}
+    for key in sorted(manifest):
+        lang, _, slug = key.partition("/")
+        if lang in wanted and (lang, slug) not in current and slug not in unreadable:
+            for suffix in (".html", ".pdf"):
+                (out / lang / f"{slug}{suffix}").unlink(missing_ok=True)
+            del manifest[key]
+            report.unpublished.append(key)
 
     # 5. Index pages, the landing page, the cache.
     if "html" in formats:
@@ -527,8 +534,16 @@ def _index_html(config: Config, out: Path, lang: str, manifest: dict[str, dict[s
     """The index lists every edition of the language that is on disk: new ones and kept ones."""
     import datetime as dt
 
+    from markupsafe import Markup
+
+    from pipeline.edition import text_html_for
     from pipeline.localize import format_date
     from pipeline.render import IndexEntry
+
+    text_html = text_html_for(lang, config)  # the same escaping, bidi isolation and digits as the pages
+
+    def as_html(text: str) -> Markup:
+        return Markup(text_html(text))
 
     entries = []
     for key, info in manifest.items():
@@ -539,10 +554,10 @@ def _index_html(config: Config, out: Path, lang: str, manifest: dict[str, dict[s
             date = dt.date.fromisoformat(str(info.get("date", "")))
         except ValueError:
             continue
-        entries.append(IndexEntry(slug=slug, headline=str(info.get("headline", slug)),
-                                  dateline=str(info.get("dateline", "")), date_iso=date.isoformat(),
+        entries.append(IndexEntry(slug=slug, headline=as_html(str(info.get("headline", slug))),
+                                  dateline=as_html(str(info.get("dateline", ""))), date_iso=date.isoformat(),
                                   date_display=format_date(date, lang, config.digits),
-                                  summary=str(info.get("summary", ""))))
+                                  summary=as_html(str(info.get("summary", "")))))
     entries.sort(key=lambda e: (e.date_iso, e.slug), reverse=True)
     others = [(other, f"../{other}/index.html") for other in config.languages if other != lang]
     return render_index(lang, entries, others, config, translations, config.name_for(lang))

@@ -5,8 +5,8 @@ PO editor) and the approvals file beside it.
 Out: `sync_catalog` creates or updates the PO file with Babel's catalog API (unchanged segments
 keep their translation; a changed segment keeps its old translation, marked fuzzy with the
 previous msgid; removed segments become obsolete entries); `segment_states` says of every segment
-whether it is translated, fuzzy and approved; `gate` turns a fully approved catalog into the
-`Translate` function the Urdu edition is rendered with, or into a `Hold`.
+whether it is translated, fuzzy and approved (`translate_gate` turns that into the `Translate`
+function the Urdu edition is rendered with, or into a `Hold`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from pipeline import atomic
 from pipeline.approval import Approval, Approvals, approvals_path, pair_hash, read_approvals
-from pipeline.config import Config
+from pipeline.config import SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.load import Article
 from pipeline.segment import Segment, Translate, segment_id, segments
@@ -218,9 +218,17 @@ def translate_function(states: list[SegmentState]) -> Translate:
     return lambda context, source: table[(context, source)]
 
 
-def orphan_catalogs(config: Config, lang: str, articles: list[Article]) -> list[Problem]:
-    """Catalogs whose article no longer exists: reported, never deleted (they hold work)."""
-    slugs = {a.slug for a in articles}
+def orphan_catalogs(config: Config, slugs: set[str]) -> list[Problem]:
+    """Catalogs of every translation language whose article no longer exists (no article has the
+    slug, no file the name): reported, never deleted, as they hold translators' work."""
+    problems = []
+    for lang in config.languages:
+        if lang != SOURCE_LANGUAGE:
+            problems.extend(_orphans(config, lang, slugs))
+    return problems
+
+
+def _orphans(config: Config, lang: str, slugs: set[str]) -> list[Problem]:
     folder = config.translations_dir / lang
     problems = []
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:

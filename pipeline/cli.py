@@ -125,7 +125,10 @@ def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], 
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and problems.")
 @click.pass_context
 def publish(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
-    """Check everything, then build what is publishable into dist/."""
+    """Check everything, then build what is publishable into dist/.
+
+    Unchanged articles were checked when they were built and their inputs hash the same, so their
+    result stands; everything that changed is checked again. Urdu lint warnings: `pipeline check`."""
     _run_build(_config(ctx), (), (), None, jobs=jobs, quiet=quiet)
 
 
@@ -161,7 +164,7 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
             for path, changes in fix_catalog_letters(config, lang, articles):
                 for change in changes:
                     click.echo(f"fixed {config.display(path)}: {change}")
-    problems.extend(orphan_catalogs(config, lang, articles))
+    problems.extend(orphan_catalogs(config, {a.slug for a in articles}))
     if problems:
         raise ProblemsFound(problems)
 
@@ -260,6 +263,8 @@ def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...],
         }, indent=1))
     for hold in report.held:
         click.echo(str(hold))
+    for key in report.unpublished:
+        click.echo(f"{key}: unpublished (its article is gone)")
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     skipped = report.kept + len(report.unchanged)

@@ -78,13 +78,14 @@ def _fetcher_class() -> type:
         """Serves file:// URLs under the allowed folders only; refuses everything else.
 
         `aliases` map folders of the published site onto their sources (dist/assets -> templates,
-        dist/fonts -> fonts, dist/media -> the publication root), so a PDF never reads the output
-        folder, whatever is in it."""
+        dist/fonts -> fonts, dist/media -> the publication root); anything else in the output folder
+        is refused, so a PDF never reads what an earlier build (or anyone else) left there."""
 
         def __init__(self, allowed: tuple[Path, ...], aliases: tuple[tuple[Path, Path], ...]) -> None:
             super().__init__(allowed_protocols=("file",))
             self.allowed = tuple(p.resolve() for p in allowed)
             self.aliases = tuple((a.resolve(), b.resolve()) for a, b in aliases)
+            self.denied = tuple({a.parent for a, _ in self.aliases})  # the output folder
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -92,12 +93,14 @@ def _fetcher_class() -> type:
 
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            aliased = False
             for published, source in self.aliases if path is not None else ():
                 if path.is_relative_to(published):
-                    path = (source / path.relative_to(published)).resolve()
+                    path, aliased = (source / path.relative_to(published)).resolve(), True
                     break
             if path is None or parts.netloc not in ("", "localhost") or not any(
-                    path.is_relative_to(folder) for folder in self.allowed):
+                    path.is_relative_to(folder) for folder in self.allowed) or (not aliased and any(
+                    path.is_relative_to(folder) for folder in self.denied)):
                 self.refused.append(url)
                 raise ValueError(f"refused: {url}")
             return super().fetch(path.as_uri(), headers)

@@ -53,11 +53,11 @@ class EditionPage:
 @dataclass(frozen=True)
 class IndexEntry:
     slug: str
-    headline: str
-    dateline: str
+    headline: Markup
+    dateline: Markup
     date_iso: str
     date_display: str
-    summary: str
+    summary: Markup
 
 
 @functools.lru_cache(maxsize=16)

@@ -168,3 +168,17 @@ def test_progress_lines_and_summary_outside_a_terminal(make_site):
     quiet = CliRunner().invoke(main, ["--root", str(root), "build", "-q"], catch_exceptions=False)
     assert len(quiet.output.splitlines()) == 1
     assert quiet.output.startswith("built 0 PDFs, wrote 0 files, skipped")
+
+
+def test_deleting_an_article_unpublishes_it_and_a_broken_one_stays(make_site):
+    root = make_site({"articles/gone.md": article_text(headline="Soon Gone"),
+                      "articles/stays.md": article_text(headline="Stays")}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    (root / "articles" / "gone.md").unlink()
+    (root / "articles" / "stays.md").write_text("---\nheadline: [broken\n---\nx\n")
+    result = run(root, "publish")
+    assert "en/gone: unpublished (its article is gone)" in result.output
+    assert not (root / "dist" / "en" / "gone.html").exists() and not (root / "dist" / "en" / "gone.pdf").exists()
+    assert (root / "dist" / "en" / "stays.pdf").exists()
+    index = (root / "dist" / "en" / "index.html").read_text()
+    assert "Soon Gone" not in index and "Stays" in index
