@@ -221,14 +221,14 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
 
         owned = executor = make_pool(min(workers, len(changed)), pdf="pdf" in formats, config=config, base=base)
     try:
-        return _build_changed(config, langs, formats, out, executor, progress, started, wanted, report, cache,
+        return _build_changed(config, formats, out, executor, progress, started, wanted, report, cache,
                               manifest, base, translations, broken, files, kept, changed)
     finally:
         if owned is not None:
             owned.shutdown(cancel_futures=True)
 
 
-def _build_changed(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path,
+def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
                    executor: Executor | None, progress: Progress, started: float, wanted: tuple[str, ...],
                    report: BuildReport, cache: BuildCache, manifest: dict[str, dict[str, str]], base: str,
                    translations: dict[str, gettext.NullTranslations], broken: set[str], files: list[Path],

@@ -117,7 +117,6 @@ class ArticleEntry:
 @dataclass
 class BuildCache:
     articles: dict[str, ArticleEntry] = field(default_factory=dict)  # article file -> entry
-    pages: dict[str, dict[str, str]] = field(default_factory=dict)  # index pages: rel path -> {"sha", "source"}
 
     @classmethod
     def load(cls, out: Path) -> BuildCache:
@@ -129,23 +128,17 @@ class BuildCache:
             return cls()
         cache = cls()
         articles = data.get("articles")
-        pages = data.get("pages")
-        if not isinstance(articles, dict) or not isinstance(pages, dict):
+        if not isinstance(articles, dict):
             return cls()
         for name, raw in articles.items():
             entry = ArticleEntry.from_json(raw)
             if entry is None:
                 continue  # a damaged entry only costs a rebuild of that article
             cache.articles[str(name)] = entry
-        for name, raw in pages.items():
-            if isinstance(raw, dict) and isinstance(raw.get("sha"), str) and isinstance(raw.get("source"), str):
-                cache.pages[str(name)] = {"sha": raw["sha"], "source": raw["source"]}
         return cache
 
     def save(self, out: Path) -> None:
-        data = {"version": CACHE_VERSION,
-                "articles": {k: v.to_json() for k, v in sorted(self.articles.items())},
-                "pages": dict(sorted(self.pages.items()))}
+        data = {"version": CACHE_VERSION, "articles": {k: v.to_json() for k, v in sorted(self.articles.items())}}
         atomic.write_text(out / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True))
 
 

@@ -298,9 +298,9 @@ def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = No
     return renderer.render(tokens, options, env)
 
 
-def render_inline_text(text: str, text_html: TextFilter | None = None) -> str:
-    """One line of Markdown-free text (a headline, a name) to HTML with the same text rule."""
-    return text_html(text) if text_html else html.escape(text, quote=False)
+def render_inline_text(text: str) -> str:
+    """One line of Markdown-free text (a headline, a name) to HTML, as the English text rule does."""
+    return html.escape(text, quote=False)
 
 
 def _footnote_texts(tokens: Sequence[Token], env: dict, renderer: RendererHTML) -> dict[int, str]:

@@ -151,7 +151,8 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
     for number, state in enumerate(waiting, start=1):
         seg = state.segment
         say("")
-        say(f"[{number}/{len(waiting)}] segment {seg.id} ({seg.context or 'body'})")
+        where = f", {article.path}:{seg.line}" if seg.line else ""
+        say(f"[{number}/{len(waiting)}] segment {seg.id} ({seg.context or 'body'}{where})")
         if state.previous and state.previous != seg.source:
             say(f"  English changed: {word_diff(state.previous, seg.source)}")
         say(f"  English: {seg.source}")
