@@ -30,6 +30,7 @@ import yaml
 
 from pipeline import atomic
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.textfile import decode_text as decode_story
 
 __all__ = [
     "Story",
@@ -82,63 +83,6 @@ class Story:
 
 
 # --------------------------------------------------------------------------- decoding
-
-
-def decode_story(data: bytes, source: str) -> str:
-    """Decode a story file: UTF-8 (BOM optional) only; line endings become LF."""
-    how_to_fix = (
-        "re-save the file as UTF-8 (e.g. in Notepad: File > Save As > Encoding: UTF-8)"
-    )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ProblemsFound(
-            [
-                Problem(
-                    source,
-                    None,
-                    "encoding",
-                    f"file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; {how_to_fix}",
-                )
-            ]
-        )
-    if data.count(b"\x00") > len(data) // 4:
-        raise ProblemsFound(
-            [
-                Problem(
-                    source,
-                    None,
-                    "encoding",
-                    f"file looks like UTF-16 (it is full of zero bytes), not UTF-8; {how_to_fix}",
-                )
-            ]
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = (
-            data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n")
-            + 1
-        )
-        bad = data[exc.start : exc.start + 1]
-        try:
-            data.decode("cp1252")
-        except UnicodeDecodeError:
-            guess = "it is in some other 8-bit encoding (perhaps Latin-1)"
-        else:
-            guess = (
-                "it looks like Windows-1252 "
-                "(the usual cause: curly quotes or accents typed in an old Windows editor)"
-            )
-        raise ProblemsFound(
-            [
-                Problem(
-                    source,
-                    line,
-                    "encoding",
-                    f"file is not valid UTF-8 (byte 0x{bad.hex()}); {guess}; {how_to_fix}",
-                )
-            ]
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --------------------------------------------------------------------------- parsing

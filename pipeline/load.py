@@ -17,7 +17,8 @@ from pathlib import Path
 import yaml
 
 from pipeline.config import KNOWN_LANGUAGES, Config
-from pipeline.errors import Problem
+from pipeline.errors import Problem, ProblemsFound
+from pipeline.textfile import decode_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -49,24 +50,10 @@ class Article:
 
 def decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
     """UTF-8 (with or without BOM) to text with LF line ends, or a problem saying what it looks like."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem(where, None, None, "file is UTF-16; re-save it as UTF-8")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        guess = "Windows-1252 (Latin)" if _looks_cp1252(data) else "not any text encoding we know"
-        return None, Problem(where, line, None,
-                             f"file is not UTF-8 (it looks like {guess}); re-save it as UTF-8")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
-
-
-def _looks_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
+        return decode_text(data, where), None
+    except ProblemsFound as found:
+        return None, found.problems[0]
 
 
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufeff]")

@@ -83,9 +83,10 @@ def test_empty_non_utf8_and_unclosed_files(make_site):
     _, problems = load(root)
     text = messages(problems)
     assert any("empty.md:1: file is empty" in m for m in text)
-    assert any("latin1.md:2: file is not UTF-8 (it looks like Windows-1252" in m for m in text)
+    assert any("latin1.md:2: encoding: file is not valid UTF-8 (byte 0xe9); it looks like Windows-1252" in m
+               for m in text)
     assert any("open.md:1: front-matter is never closed" in m for m in text)
-    assert any("utf16.md: file is UTF-16" in m for m in text)
+    assert any("utf16.md: encoding: file is UTF-16" in m for m in text)
 
 
 def test_duplicate_slugs_are_refused_for_both(make_site):
