@@ -37,8 +37,8 @@ from pipeline.cache import (
     output_intact,
 )
 from pipeline.config import SOURCE_LANGUAGE, Config
-from pipeline.errors import Problem
-from pipeline.load import SLUG_RE, Article, duplicate_slugs, load_article, load_articles
+from pipeline.errors import Problem, ProblemsFound
+from pipeline.load import NO_ARTICLES, SLUG_RE, Article, duplicate_slugs, load_article, load_articles
 from pipeline.localize import digit_system
 
 if TYPE_CHECKING:
@@ -177,6 +177,8 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
     from pipeline.lock import exclusive
 
     out = (out or config.default_out).resolve()
+    if not config.articles_dir.is_dir():  # not a publication: write nothing at all
+        raise ProblemsFound([NO_ARTICLES])
     with exclusive(out / LOCK, "pipeline build", config.display(out / LOCK)):
         atomic.remove_leftovers(out)
         return _build(config, langs, formats, out, jobs, executor, force, progress)
@@ -196,9 +198,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
     _copy_assets(config, out, report)
 
     # 1. Which articles changed? Unchanged ones keep their outputs without being parsed.
-    if not config.articles_dir.is_dir():
-        report.problems.append(Problem("articles", None, None, "no articles/ folder here; is --root the root?"))
-    files = sorted(config.articles_dir.glob("*.md")) if config.articles_dir.is_dir() else []
+    files = sorted(config.articles_dir.glob("*.md"))
     kept: dict[str, ArticleEntry] = {}
     changed: list[tuple[Path, bytes]] = []
     for path in files:

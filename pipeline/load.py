@@ -25,6 +25,7 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages")
 BYLINE_FIELDS = ("author", "location")
 MAX_ARTICLE_BYTES = 2_000_000
+NO_ARTICLES = Problem("articles", None, None, "no articles/ folder here; is --root the publication root?")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10x faster
 
 
@@ -162,7 +163,7 @@ def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
     articles: list[Article] = []
     problems: list[Problem] = []
     if not config.articles_dir.is_dir():
-        return [], [Problem("articles", None, None, "no articles/ folder here; is --root the publication root?")]
+        return [], [NO_ARTICLES]
     for path in sorted(config.articles_dir.glob("*.md")):
         article, found = load_article(path, config)
         problems.extend(found)

@@ -182,3 +182,10 @@ def test_deleting_an_article_unpublishes_it_and_a_broken_one_stays(make_site):
     assert (root / "dist" / "en" / "stays.pdf").exists()
     index = (root / "dist" / "en" / "index.html").read_text()
     assert "Soon Gone" not in index and "Stays" in index
+
+
+def test_a_folder_without_articles_is_not_a_publication(tmp_path):
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "publish"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "articles: no articles/ folder here; is --root the publication root?" in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written
