@@ -243,6 +243,7 @@ def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
     dupes = duplicate_slugs([(e.slug, rel) for rel, e in kept.items()] + [(a.slug, a.path) for a, _ in loaded])
     report.problems.extend(dupes)
     taken = {p.file for p in dupes}
+    clashing = {e.slug for rel, e in kept.items() if rel in taken} | {a.slug for a, _ in loaded if a.path in taken}
     kept = {rel: e for rel, e in kept.items() if rel not in taken}
     loaded = [(a, d) for a, d in loaded if a.path not in taken]
     from pipeline.catalog import orphan_catalogs
@@ -287,6 +288,7 @@ def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
     current = {(lang, e.slug) for e in kept.values() for lang in e.langs}
     current |= {(lang, a.slug) for a, _ in loaded for lang in a.languages}
     unreadable = {path.stem for path in files} - {a.slug for a, _ in loaded} - {e.slug for e in kept.values()}
+    unreadable |= clashing  # two articles claim the slug: a bad article keeps what it had
     for key in sorted(manifest):
         lang, _, slug = key.partition("/")
         if lang in wanted and (lang, slug) not in current and slug not in unreadable:

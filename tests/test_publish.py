@@ -189,3 +189,12 @@ def test_a_folder_without_articles_is_not_a_publication(tmp_path):
     assert result.exit_code == 1
     assert "articles: no articles/ folder here; is --root the publication root?" in result.output
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_slug_clash_keeps_what_was_published(make_site):
+    root = make_site({"articles/one.md": article_text().replace("tags:", "slug: harvest\ntags:")}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    (root / "articles" / "two.md").write_text(article_text().replace("tags:", "slug: harvest\ntags:"))
+    result = run(root, "publish")
+    assert result.exit_code == 1 and "unpublished" not in result.output
+    assert (root / "dist" / "en" / "harvest.pdf").exists()
