@@ -192,7 +192,8 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
     report = BuildReport()
     cache = BuildCache() if force else BuildCache.load(out)
     manifest = _read_manifest(out)
-    base = global_key(config)
+    assets = assets_key(config)  # hashes the code, stylesheets and fonts once per build
+    base = global_key(config, assets)
     translations, broken, problems = interface(config)
     report.problems.extend(problems)
     _copy_assets(config, out, report)
@@ -222,7 +223,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
         owned = executor = make_pool(min(workers, len(changed)), pdf="pdf" in formats, config=config, base=base)
     try:
         return _build_changed(config, formats, out, executor, progress, started, wanted, report, cache,
-                              manifest, base, translations, broken, files, kept, changed)
+                              manifest, base, assets, translations, broken, files, kept, changed)
     finally:
         if owned is not None:
             owned.shutdown(cancel_futures=True)
@@ -231,7 +232,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
 def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
                    executor: Executor | None, progress: Progress, started: float, wanted: tuple[str, ...],
                    report: BuildReport, cache: BuildCache, manifest: dict[str, dict[str, str]], base: str,
-                   translations: dict[str, gettext.NullTranslations], broken: set[str], files: list[Path],
+                   assets: str, translations: dict[str, gettext.NullTranslations], broken: set[str], files: list[Path],
                    kept: dict[str, ArticleEntry], changed: list[tuple[Path, bytes]]) -> BuildReport:
     # 2. Read and check the changed ones; decide their editions.
     loaded: list[tuple[Article, bytes]] = []
@@ -257,7 +258,6 @@ def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
 
     # 3. Render the changed articles, one task each, in parallel; write what comes back.
     work = sorted(loaded, key=lambda item: -_cost(item[0], wanted, formats))
-    assets = assets_key(config)
     new_entries: dict[str, ArticleEntry] = {}
     data_of = {article.path: data for article, data in work}
     for outcome in _run_tasks(config, out, work, wanted, formats, base, assets, broken, cache, executor, progress):

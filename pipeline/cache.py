@@ -64,12 +64,12 @@ def assets_key(config: Config) -> str:
     return digest(code_key(), *_tree_digest(config.templates, ("*.css",)), *_tree_digest(config.fonts, ("*.ttf",)))
 
 
-def global_key(config: Config) -> str:
+def global_key(config: Config, assets: str | None = None) -> str:
     """Everything every page depends on: templates, assets, config, interface strings, versions."""
     messages = []
     for base in (config.translations_dir, REPO_DIR / "translations"):
         messages.extend(_tree_digest(base, ("messages.pot", "*/LC_MESSAGES/messages.po")))
-    return digest(assets_key(config), *_tree_digest(config.templates, ("*.html",)),
+    return digest(assets or assets_key(config), *_tree_digest(config.templates, ("*.html",)),
                   file_digest(config.root / CONFIG_FILE), repr(config), *messages)
 
 

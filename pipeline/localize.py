@@ -13,8 +13,9 @@ from babel.dates import format_date as babel_format_date
 
 BABEL_LOCALES = {"en": "en_US", "ur": "ur_PK"}
 _URDU_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-#: Arabic-Indic digits never belong in Urdu text; they map to the house digit system.
-_ARABIC_INDIC_TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+#: Every digit (Arabic-Indic ones never belong in Urdu text) goes to ASCII first, then to the house
+#: system: one digit system per edition.
+_ANY_TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def digit_system(lang: str, digits: str) -> str:
@@ -24,7 +25,7 @@ def digit_system(lang: str, digits: str) -> str:
 
 def convert_digits(text: str, system: str) -> str:
     """Rewrite every digit of `text` into `system` ('latin' or 'urdu')."""
-    text = text.translate(_ARABIC_INDIC_TO_LATIN)
+    text = text.translate(_ANY_TO_LATIN)
     return text.translate(_URDU_DIGITS) if system == "urdu" else text
 
 

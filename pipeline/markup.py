@@ -58,6 +58,12 @@ _MD = make_parser()
 _CORE_RULES = [(rule.name, rule.fn) for rule in _MD.core.ruler.__rules__ if rule.enabled]
 
 
+def is_text_block(tok: Token) -> bool:
+    """A block that carries text: a translatable segment. Segmentation and the substitution of
+    translations must agree on this, or a translation would be looked up that was never cut."""
+    return tok.type == "inline" and bool(tok.content.strip())
+
+
 def blocks(text: str) -> list[Token]:
     """The block pass only: every block with its source text, inline content not parsed. Enough to
     cut an article into segments, at a fraction of a full parse (footnote definitions stay where
@@ -84,7 +90,7 @@ def parse(text: str, substitute: Callable[[str], str] | None = None) -> tuple[li
         rule(state)
         if name == "block":
             for tok in state.tokens:
-                if tok.type == "inline" and tok.content.strip():
+                if is_text_block(tok):
                     tok.content = substitute(tok.content)
     return state.tokens, env
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from pipeline.load import Article
-from pipeline.markup import blocks
+from pipeline.markup import blocks, is_text_block
 
 #: Front-matter fields that are translated, in the order a translator meets them.
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
@@ -76,7 +76,7 @@ def field_values(article: Article) -> dict[str, str]:
 def inline_blocks(tokens: list[Token]) -> Iterator[Token]:
     """Every inline token that carries text: the translatable blocks of a Markdown document."""
     for tok in tokens:
-        if tok.type == "inline" and tok.content.strip():
+        if is_text_block(tok):
             yield tok
 
 

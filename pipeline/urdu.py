@@ -22,6 +22,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline.localize import convert_digits
+
 __all__ = ["Finding", "fix_letters", "lint_urdu", "urdu_text_html"]
 
 DIGIT_SYSTEMS = ("latin", "urdu")
@@ -33,9 +35,6 @@ _LTR_CLOSE = "</span>"
 
 _ARABIC_INDIC_TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _ARABIC_INDIC_TO_URDU = str.maketrans("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
-_LATIN_TO_URDU = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-#: Rendering first brings every digit to ASCII, then applies the house system: one system per edition.
-_ANY_TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_INDIC_RE = re.compile("[\u0660-\u0669]")
 
 #: U+061C ARABIC LETTER MARK is a bidi control too, although the checklist does not name it.
@@ -99,14 +98,14 @@ def _ltr_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _house_digits(text: str, digits: str) -> str:
-    return text.translate(_LATIN_TO_URDU) if digits == "urdu" else text
+    return convert_digits(text, digits)
 
 
 def urdu_text_html(text: str, digits: str) -> str:
     """One plain text run of an Urdu edition as HTML: escaped, Latin/URL/e-mail/phone pieces in dir="ltr" spans,
     digits in the house system ("latin" or "urdu"; Latin runs, URLs and e-mail addresses keep ASCII digits)."""
     _check_digits(digits)
-    text = _BIDI_CONTROL_RE.sub("", text).translate(_ANY_TO_LATIN)
+    text = convert_digits(_BIDI_CONTROL_RE.sub("", text), "latin")  # ASCII digits: the patterns read them
     out: list[str] = []
     pos = 0
     for start, end, kind in _ltr_spans(text):
