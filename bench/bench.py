@@ -57,9 +57,9 @@ def build(root: Path, out: Path, *extra: str) -> tuple[float, dict]:
 
 
 def page_css_for(root: Path) -> dict[str, str]:
-    from pipeline.build import page_css
+    from pipeline.build.run import page_css
     from pipeline.config import load_config
-    from pipeline.messages import interface_translations
+    from pipeline.translation.interface import interface_translations
 
     config = load_config(root)
     return {lang: page_css(config, lang, interface_translations(config, lang)[0]) for lang in config.languages}

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from pipeline.catalog import catalog_path, segment_states, sync_catalog, write_catalog
 from pipeline.config import Config, load_config
-from pipeline.load import load_articles
-from pipeline.review import record
+from pipeline.sources.articles import load_articles
+from pipeline.translation.catalogs import catalog_path, segment_states, sync_catalog, write_catalog
+from pipeline.translation.review import record
 
 EN_WORDS = ("the district council said water supply would improve after new pumps were installed along "
             "the canal while farmers asked for fair prices and traders reported higher demand in the city "

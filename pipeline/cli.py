@@ -16,7 +16,7 @@ import click
 
 from pipeline.config import KNOWN_LANGUAGES, Config, load_config
 from pipeline.errors import ProblemsFound
-from pipeline.load import Article
+from pipeline.sources.articles import Article
 
 LANG_CHOICE = click.Choice(sorted(KNOWN_LANGUAGES))
 
@@ -40,8 +40,8 @@ def _config(ctx: click.Context) -> Config:
 @contextmanager
 def _translations_lock(config: Config, what: str) -> Iterator[None]:
     """Catalog and approval writers take turns: two syncs or approvals never interleave."""
-    from pipeline.atomic import remove_leftovers
-    from pipeline.lock import exclusive
+    from pipeline.runtime.atomic import remove_leftovers
+    from pipeline.runtime.locks import exclusive
 
     path = config.translations_dir / ".lock"
     with exclusive(path, what, config.display(path)):
@@ -53,7 +53,7 @@ def _translations_lock(config: Config, what: str) -> Iterator[None]:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Validate every article, catalog and approval; report all problems at once."""
-    from pipeline.build import plan
+    from pipeline.build.run import plan
 
     config = _config(ctx)
     the_plan = plan(config)
@@ -68,8 +68,8 @@ def check(ctx: click.Context) -> None:
 
 def lint_translations(config: Config, articles: list[Article]) -> list[str]:
     """Urdu lint findings of every translated segment, as `catalog: segment id (field): message`."""
-    from pipeline.catalog import catalog_path, segment_states
-    from pipeline.urdu import lint_urdu
+    from pipeline.text.urdu import lint_urdu
+    from pipeline.translation.catalogs import catalog_path, segment_states
 
     found = []
     for article in sorted(articles, key=lambda a: a.slug):
@@ -89,7 +89,7 @@ def lint_translations(config: Config, articles: list[Article]) -> list[str]:
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Turn plain-text house-format stories into articles/<slug>.md."""
-    from pipeline.importer import import_stories
+    from pipeline.sources.importer import import_stories
 
     config = _config(ctx)
     written = import_stories(list(files), config.articles_dir, display_root=config.root)
@@ -139,8 +139,8 @@ def publish(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
 @click.pass_context
 def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
     """Create or sync translations/<lang>/<slug>.po for every article."""
-    from pipeline.catalog import orphan_catalogs, sync_catalog
-    from pipeline.load import load_articles
+    from pipeline.sources.articles import load_articles
+    from pipeline.translation.catalogs import orphan_catalogs, sync_catalog
 
     config = _config(ctx)
     if lang == "en":
@@ -159,7 +159,7 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
             click.echo(f"{verb} {config.display(report.path)}: {report.new} untranslated, {report.fuzzy} fuzzy, "
                        f"{report.obsolete} obsolete")
         if fix_letters:
-            from pipeline.catalog import fix_catalog_letters
+            from pipeline.translation.catalogs import fix_catalog_letters
 
             for path, changes in fix_catalog_letters(config, lang, articles):
                 for change in changes:
@@ -177,7 +177,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
     """Per article and language: segments, translated, fuzzy, approved, publishable."""
     import json
 
-    from pipeline.review import status_rows
+    from pipeline.translation.review import status_rows
 
     rows, problems = status_rows(_config(ctx), langs or None)
     if as_json:
@@ -204,7 +204,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
 def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all: bool,
             segment_ids: tuple[str, ...]) -> None:
     """Record a reviewer's approval of exact (English, translation) pairs."""
-    from pipeline.review import approve as approve_segments
+    from pipeline.translation.review import approve as approve_segments
 
     if approve_all == bool(segment_ids):
         raise click.UsageError("give either --all or one or more --segment ID")
@@ -225,7 +225,7 @@ def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all
 @click.pass_context
 def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
     """Walk the segments awaiting approval: source, translation, lint, what changed."""
-    from pipeline.review import review as review_segments
+    from pipeline.translation.review import review as review_segments
 
     def ask(question: str) -> str:
         return str(click.prompt(question, default="s", show_default=False))
@@ -238,13 +238,13 @@ def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
 def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None, *,
                jobs: int | None = None, force: bool = False, quiet: bool = False, scheduler: str | None = None,
                report_json: Path | None = None) -> None:
-    from pipeline.build import FORMATS, build
-    from pipeline.progress import make_progress
+    from pipeline.build.progress import make_progress
+    from pipeline.build.run import FORMATS, build
 
     executor = None
     client = None
     if scheduler:
-        from pipeline.distributed import connect
+        from pipeline.runtime.dask import connect
 
         client, executor = connect(scheduler)
     try:

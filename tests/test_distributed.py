@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import build
+from pipeline.build.run import build
 from pipeline.cli import main
 from pipeline.config import load_config
 from tests.conftest import article_text

@@ -10,13 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import build
+from pipeline.build.run import build
 from pipeline.config import Config, load_config
-from pipeline.edition import build_edition
+from pipeline.editions.edition import build_edition
 from pipeline.errors import ProblemsFound
-from pipeline.importer import decode_story, parse_story
-from pipeline.load import load_article
-from pipeline.markup import link_problem
+from pipeline.sources.articles import load_article
+from pipeline.sources.importer import decode_story, parse_story
+from pipeline.text.markdown import link_problem
 from tests.conftest import article_text
 
 MARKDOWN_ALPHABET = st.sampled_from([*"abc xyz 019\n\n#*_`[]()<>!:/\\|-^=~\"'&;.",
@@ -99,8 +99,8 @@ PO_LINES = st.sampled_from(['msgid ""', 'msgstr ""', '"Content-Type: text/plain;
 @SETTINGS
 @given(lines=st.lists(PO_LINES, max_size=25), approvals=st.text(max_size=200))
 def test_any_catalog_and_approvals_give_states_or_problems(tmp_path_factory, lines, approvals):
-    from pipeline.catalog import segment_states
-    from pipeline.translate_gate import translator_for
+    from pipeline.translation.catalogs import segment_states
+    from pipeline.translation.gate import translator_for
 
     root = tmp_path_factory.mktemp("po")
     (root / "articles").mkdir()

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from pipeline.cli import main
-from pipeline.lock import exclusive
-from pipeline.pdf import render_pdf
+from pipeline.formats.pdf import render_pdf
+from pipeline.runtime.locks import exclusive
 from tests.conftest import article_text
 from tests.pages import read_page
 
@@ -194,7 +194,7 @@ def test_translation_writers_take_turns(make_site):
 
 
 def test_outputs_are_never_half_written(make_site, monkeypatch):
-    from pipeline import atomic
+    from pipeline.runtime import atomic
 
     root = make_site({"articles/x.md": article_text()}, english_only=True)
     assert run(root, "publish").exit_code == 0
@@ -218,11 +218,11 @@ def test_outputs_are_never_half_written(make_site, monkeypatch):
 # ignores the exception (and pytest warns); the deadline rings again until the render stops.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_render_that_takes_too_long_is_reported_and_the_others_publish(make_site, monkeypatch):
-    import pipeline.pdf
+    import pipeline.formats.pdf
 
     root = make_site({"articles/a.md": article_text(), "articles/b.md": article_text(headline="Other")},
                      english_only=True)
-    real = pipeline.pdf.render_pdf
+    real = pipeline.formats.pdf.render_pdf
 
     def slow_for_b(html, page_path, *args, **kwargs):
         if page_path.stem == "b":
@@ -230,7 +230,7 @@ def test_a_render_that_takes_too_long_is_reported_and_the_others_publish(make_si
             html = html.replace("</main>", "</main>" + "<p>filler</p>" * 60_000)
         return real(html, page_path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.pdf, "render_pdf", slow_for_b)
+    monkeypatch.setattr(pipeline.formats.pdf, "render_pdf", slow_for_b)
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--jobs", "1", "-q"])
     assert result.exit_code == 1
     assert "articles/b.md: rendering took longer than 1 s; split the article" in result.output
@@ -249,10 +249,10 @@ def test_a_long_article_renders_in_bounded_time(make_site):
 
 
 def test_missing_interface_translation_holds_urdu_with_a_message(make_site, monkeypatch):
-    import pipeline.messages
+    import pipeline.translation.interface
 
     root = make_site({"articles/x.md": article_text()})
-    monkeypatch.setattr(pipeline.messages, "REPO_DIR", root)  # no messages.po anywhere
+    monkeypatch.setattr(pipeline.translation.interface, "REPO_DIR", root)  # no messages.po anywhere
     result = run(root, "check")
     assert result.exit_code == 1
     assert "interface strings are not translated" in result.output

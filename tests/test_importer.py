@@ -1,4 +1,4 @@
-"""Tests for pipeline.importer: house-format stories in, article Markdown files out."""
+"""Tests for pipeline.sources.importer: house-format stories in, article Markdown files out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.importer import (
+from pipeline.sources.importer import (
     Story,
     decode_story,
     escape_markdown,

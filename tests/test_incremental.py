@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import cache as cache_module
-from pipeline.build import build
-from pipeline.cache import CACHE_FILE
+from pipeline.build import cache as cache_module
+from pipeline.build.cache import CACHE_FILE
+from pipeline.build.run import build
 from pipeline.cli import main
 from pipeline.config import FONTS_DIR, TEMPLATES_DIR, load_config
 from tests.conftest import article_text
@@ -141,7 +141,7 @@ def test_jobs_1_and_jobs_2_give_byte_identical_outputs(site, tmp_path):
 def test_a_no_op_build_does_not_import_weasyprint(site):
     code = (
         "import sys, dataclasses, pathlib\n"
-        "from pipeline.build import build\n"
+        "from pipeline.build.run import build\n"
         "from pipeline.config import load_config\n"
         f"config = dataclasses.replace(load_config(pathlib.Path({str(site.root)!r})),"
         f" templates=pathlib.Path({str(site.templates)!r}), fonts=pathlib.Path({str(site.fonts)!r}))\n"

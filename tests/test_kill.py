@@ -14,8 +14,8 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from pipeline.approval import read_approvals
 from pipeline.cli import main
+from pipeline.translation.approvals import read_approvals
 from tests.conftest import article_text
 from tests.urdu_fixture import fill_catalog
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import load_config
-from pipeline.load import load_articles
+from pipeline.sources.articles import load_articles
 from tests.conftest import article_text
 
 

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.segment import segment_id
+from pipeline.translation.segments import segment_id
 from tests.conftest import article_text
 from tests.pages import read_page
 from tests.urdu_fixture import URDU, fill_catalog

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.urdu import Finding, fix_letters, lint_urdu, urdu_text_html
+from pipeline.text.urdu import Finding, fix_letters, lint_urdu, urdu_text_html
 
 LTR = '<span dir="ltr" lang="en">'
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

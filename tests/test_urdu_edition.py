@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from pipeline.build import page_css
+from pipeline.build.run import page_css
 from pipeline.cli import main
 from pipeline.config import FONTS_DIR, REPO_DIR, load_config
-from pipeline.messages import interface_translations
+from pipeline.translation.interface import interface_translations
 from tests.pages import Page, read_page
 
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
@@ -211,7 +211,7 @@ def test_urdu_digits_house_style_applies_everywhere(make_site):
     english = (root / "dist" / "en" / "mango.html").read_text()
     assert "12 percent" in english and "۱" not in english  # the English edition keeps Latin digits
 
-    from pipeline.pdf import layout
+    from pipeline.formats.pdf import layout
 
     config = load_config(root)
     translations, _ = interface_translations(config, "ur")
@@ -267,7 +267,7 @@ def marker_texts(document) -> list[str]:
 
 
 def test_urdu_list_numbers_end_with_the_urdu_full_stop(sample, tmp_path):
-    from pipeline.pdf import layout
+    from pipeline.formats.pdf import layout
 
     config = load_config(REPO_DIR)
     translations, _ = interface_translations(config, "ur")

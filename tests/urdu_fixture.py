@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from pipeline.catalog import write_catalog
+from pipeline.translation.catalogs import write_catalog
 
 URDU = {
     "Early Mango Harvest in Multan": "ملتان میں آم کی جلد فصل",

@@ -34,7 +34,7 @@ def messages_po(config: Config, lang: str) -> Path:
 def interface_translations(config: Config, lang: str) -> tuple[gettext.NullTranslations, list[Problem]]:
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations(), []
-    from pipeline.catalog import read_catalog
+    from pipeline.translation.catalogs import read_catalog
 
     po = messages_po(config, lang)
     where = config.display(po)

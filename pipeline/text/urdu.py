@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.localize import convert_digits
+from pipeline.text.localize import convert_digits
 
 __all__ = ["Finding", "fix_letters", "lint_urdu", "urdu_text_html"]
 

@@ -13,7 +13,7 @@ import time
 
 import click
 
-from pipeline.build import Progress
+from pipeline.build.run import Progress
 
 
 class Bar(Progress):

@@ -14,11 +14,11 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.approval import Approval, approvals_path, check_reviewer, write_approvals
-from pipeline.catalog import SegmentState, load_approvals, segment_states
 from pipeline.config import SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.load import Article, load_articles
+from pipeline.sources.articles import Article, load_articles
+from pipeline.translation.approvals import Approval, approvals_path, check_reviewer, write_approvals
+from pipeline.translation.catalogs import SegmentState, load_approvals, segment_states
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def word_diff(old: str, new: str) -> str:
 def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[str], str],
            say: Callable[[str], None]) -> ApproveReport:
     """Walk the segments awaiting approval; the reviewer answers a (approve), s (skip) or q (stop)."""
-    from pipeline.urdu import lint_urdu
+    from pipeline.text.urdu import lint_urdu
 
     reviewer = check_reviewer(reviewer)
     article = find_article(config, slug)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline import markup
 from pipeline.config import Config
 from pipeline.errors import Problem
-from pipeline.load import Article
-from pipeline.localize import convert_digits, digit_system, format_date
-from pipeline.render import EditionPage
-from pipeline.segment import NOTE_CONTEXT, Translate, field_values, normalize
+from pipeline.formats.templates import EditionPage
+from pipeline.sources.articles import Article
+from pipeline.text import markdown as markup
+from pipeline.text.localize import convert_digits, digit_system, format_date
+from pipeline.translation.segments import NOTE_CONTEXT, Translate, field_values, normalize
 
 TextHtml = Callable[[str], str]
 
@@ -40,7 +40,7 @@ def identity(_context: str | None, source: str) -> str:
 def text_html_for(lang: str, config: Config) -> TextHtml:
     """How a run of text becomes HTML in this language (escaping; for Urdu also digits and bidi)."""
     if lang == "ur":
-        from pipeline.urdu import urdu_text_html
+        from pipeline.text.urdu import urdu_text_html
 
         system = digit_system(lang, config.digits)
         return lambda text: urdu_text_html(text, system)

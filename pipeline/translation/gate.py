@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from pipeline.config import Config
 from pipeline.errors import Problem
-from pipeline.load import Article
-from pipeline.segment import Translate, segments
+from pipeline.sources.articles import Article
+from pipeline.translation.segments import Translate, segments
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Hold:
 def translator_for(article: Article, lang: str, config: Config) -> tuple[Translate | None, Hold | None,
                                                                           list[Problem]]:
     """(Translate, None, problems) when every segment is publishable, else (None, Hold, problems)."""
-    from pipeline.catalog import catalog_path, segment_states, translate_function
+    from pipeline.translation.catalogs import catalog_path, segment_states, translate_function
 
     if not catalog_path(config, lang, article.slug).exists():
         total = len(segments(article))

@@ -31,23 +31,19 @@ def _die_with_parent() -> None:
 def warm(config: Config, pdf: bool, base: str) -> None:
     import datetime as dt
 
-    from pipeline.lock import forget_inherited
+    from pipeline.runtime.locks import forget_inherited
 
     forget_inherited()
     _die_with_parent()
-    import pipeline.catalog
-    import pipeline.edition
-    import pipeline.translate_gate
-    import pipeline.urdu  # noqa: F401 - imported for its compiled patterns
-    from pipeline.build import interface_for
-    from pipeline.localize import format_date
-    from pipeline.render import _environment
+    from pipeline.build.run import interface_for
+    from pipeline.formats.templates import _environment
+    from pipeline.text.localize import format_date
 
     for lang, translations in interface_for(config, base).items():
         _environment(config.templates, translations).get_template("article.html")
         format_date(dt.date(2026, 1, 1), lang, config.digits)
     if pdf:
-        from pipeline.pdf import warm_up
+        from pipeline.formats.pdf import warm_up
 
         warm_up()
 
@@ -61,7 +57,7 @@ def make_pool(workers: int, *, pdf: bool, config: Config, base: str) -> ProcessP
         # This process has rendered already: its Pango/fontconfig state must not be forked. Workers
         # fork from a clean server process that has imported what they need once.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.build", "weasyprint"] if pdf else ["pipeline.build"])
+        context.set_forkserver_preload(["pipeline.build.run", "weasyprint"] if pdf else ["pipeline.build.run"])
     else:
         # Nothing native loaded yet: fork is safe, and workers start with every module already imported.
         context = multiprocessing.get_context("fork")

@@ -18,7 +18,7 @@ import yaml
 
 from pipeline.config import KNOWN_LANGUAGES, Config
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.textfile import decode_text
+from pipeline.sources.textfile import decode_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

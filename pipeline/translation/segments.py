@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from pipeline.load import Article
-from pipeline.markup import blocks, is_text_block
+from pipeline.sources.articles import Article
+from pipeline.text.markdown import blocks, is_text_block
 
 #: Front-matter fields that are translated, in the order a translator meets them.
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import __version__, atomic
+from pipeline import __version__
 from pipeline.config import CONFIG_FILE, REPO_DIR, Config
+from pipeline.runtime import atomic
 
 CACHE_FILE = ".pipeline/cache.json"
 CACHE_VERSION = 1
@@ -56,7 +57,7 @@ def code_key() -> str:
             versions.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{package}=none")
-    return digest(__version__, *versions, *_tree_digest(Path(__file__).parent, ("*.py",)))
+    return digest(__version__, *versions, *_tree_digest(Path(__file__).parent.parent, ("**/*.py",)))
 
 
 def assets_key(config: Config) -> str:

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import atomic
-from pipeline.cache import (
+from pipeline.build.cache import (
     ArticleEntry,
     BuildCache,
     article_key,
@@ -38,12 +37,13 @@ from pipeline.cache import (
 )
 from pipeline.config import SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.load import NO_ARTICLES, SLUG_RE, Article, duplicate_slugs, load_article, load_articles
-from pipeline.localize import digit_system
+from pipeline.runtime import atomic
+from pipeline.sources.articles import NO_ARTICLES, SLUG_RE, Article, duplicate_slugs, load_article, load_articles
+from pipeline.text.localize import digit_system
 
 if TYPE_CHECKING:
-    from pipeline.edition import EditionResult
-    from pipeline.translate_gate import Hold
+    from pipeline.editions.edition import EditionResult
+    from pipeline.translation.gate import Hold
 
 FORMATS = ("html", "pdf")
 MANIFEST = ".pipeline/manifest.json"
@@ -68,9 +68,9 @@ def plan_article(article: Article, config: Config, broken_interface: set[str], o
     A problem in the English stops every edition; a problem in a translation (a broken catalog, a
     dropped footnote) holds that translation only. Each edition links to the article's other editions
     that this build writes or that are still published in `out` (a held edition stays online)."""
-    from pipeline.edition import build_edition
-    from pipeline.segment import segments
-    from pipeline.translate_gate import Hold, translator_for
+    from pipeline.editions.edition import build_edition
+    from pipeline.translation.gate import Hold, translator_for
+    from pipeline.translation.segments import segments
 
     result = ArticlePlan(article)
     wanted = wanted or config.languages
@@ -112,7 +112,7 @@ def plan_article(article: Article, config: Config, broken_interface: set[str], o
 
 
 def interface(config: Config) -> tuple[dict[str, gettext.NullTranslations], set[str], list[Problem]]:
-    from pipeline.messages import interface_translations
+    from pipeline.translation.interface import interface_translations
 
     translations: dict[str, gettext.NullTranslations] = {}
     broken: set[str] = set()
@@ -136,7 +136,7 @@ class Plan:
 
 
 def plan(config: Config) -> Plan:
-    from pipeline.catalog import orphan_catalogs
+    from pipeline.translation.catalogs import orphan_catalogs
 
     articles, problems = load_articles(config)
     _translations, broken, found = interface(config)
@@ -174,7 +174,7 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
           out: Path | None = None, jobs: int | None = None, executor: Executor | None = None,
           force: bool = False, progress: Progress | None = None) -> BuildReport:
     """Build into `out` while holding its lock: two builds never write the same folder at once."""
-    from pipeline.lock import exclusive
+    from pipeline.runtime.locks import exclusive
 
     out = (out or config.default_out).resolve()
     if not config.articles_dir.is_dir():  # not a publication: write nothing at all
@@ -218,7 +218,7 @@ def _build(config: Config, langs: tuple[str, ...] | None, formats: tuple[str, ..
     owned = None
     workers = jobs or os.cpu_count() or 1
     if executor is None and workers > 1 and len(changed) > 1:
-        from pipeline.pool import make_pool
+        from pipeline.runtime.pool import make_pool
 
         owned = executor = make_pool(min(workers, len(changed)), pdf="pdf" in formats, config=config, base=base)
     try:
@@ -247,7 +247,7 @@ def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
     clashing = {e.slug for rel, e in kept.items() if rel in taken} | {a.slug for a, _ in loaded if a.path in taken}
     kept = {rel: e for rel, e in kept.items() if rel not in taken}
     loaded = [(a, d) for a, d in loaded if a.path not in taken]
-    from pipeline.catalog import orphan_catalogs
+    from pipeline.translation.catalogs import orphan_catalogs
 
     report.problems.extend(orphan_catalogs(config, {e.slug for e in kept.values()} | {a.slug for a, _ in loaded}))
 
@@ -299,7 +299,7 @@ def _build_changed(config: Config, formats: tuple[str, ...], out: Path,
 
     # 5. Index pages, the landing page, the cache.
     if "html" in formats:
-        from pipeline.render import render_index
+        from pipeline.formats.templates import render_index
 
         for lang in wanted:
             page = _index_html(config, out, lang, manifest, translations[lang], render_index)
@@ -329,7 +329,7 @@ def _covers(entry: ArticleEntry, wanted: tuple[str, ...], formats: tuple[str, ..
 
 
 def _hold_from(slug: str, lang: str, info: dict[str, object]) -> Hold:
-    from pipeline.translate_gate import Hold
+    from pipeline.translation.gate import Hold
 
     return Hold(slug, lang, int(str(info.get("waiting", 0))), int(str(info.get("total", 0))),
                 str(info.get("reason", "")))
@@ -371,7 +371,7 @@ def process_article(config: Config, article: Article, out: Path, wanted: tuple[s
     changed) PDFs, each file atomically. Runs in a worker process (or inline with --jobs 1, or on a
     Dask worker, which must see the same filesystem); the build holds the output folder's lock.
     Whatever goes wrong with one article is reported against it; the other articles go on."""
-    from pipeline.pdf import RenderTimeout
+    from pipeline.formats.pdf import RenderTimeout
 
     try:
         return _process_article(config, article, out, wanted, formats, base, assets, broken, old_outputs)
@@ -392,7 +392,7 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
                      old_outputs: dict[str, dict[str, str]]) -> Outcome:
     import resource
 
-    from pipeline.render import render_article
+    from pipeline.formats.templates import render_article
 
     translations = interface_for(config, base)
     the_plan = plan_article(article, config, set(broken), out, wanted)
@@ -423,7 +423,7 @@ def _process_article(config: Config, article: Article, out: Path, wanted: tuple[
                 outcome.outputs[rel] = previous
                 outcome.unchanged.append(rel)
             else:
-                from pipeline.pdf import render_pdf
+                from pipeline.formats.pdf import render_pdf
 
                 pdf, warnings = render_pdf(page_html, page_path, css,
                                            allowed=(config.root, config.templates, config.fonts),
@@ -538,9 +538,9 @@ def _index_html(config: Config, out: Path, lang: str, manifest: dict[str, dict[s
 
     from markupsafe import Markup
 
-    from pipeline.edition import text_html_for
-    from pipeline.localize import format_date
-    from pipeline.render import IndexEntry
+    from pipeline.editions.edition import text_html_for
+    from pipeline.formats.templates import IndexEntry
+    from pipeline.text.localize import format_date
 
     text_html = text_html_for(lang, config)  # the same escaping, bidi isolation and digits as the pages
 

@@ -20,12 +20,12 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from pipeline import atomic
-from pipeline.approval import Approval, Approvals, approvals_path, pair_hash, read_approvals
 from pipeline.config import SOURCE_LANGUAGE, Config
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.load import Article
-from pipeline.segment import Segment, Translate, segment_id, segments
+from pipeline.runtime import atomic
+from pipeline.sources.articles import Article
+from pipeline.translation.approvals import Approval, Approvals, approvals_path, pair_hash, read_approvals
+from pipeline.translation.segments import Segment, Translate, segment_id, segments
 
 # The English a translation was made for, kept while the translation waits for the translator and the
 # reviewer. Babel does not read `#| msgid` back, so it is also kept as the last extracted comment
@@ -241,7 +241,7 @@ def _orphans(config: Config, lang: str, slugs: set[str]) -> list[Problem]:
 
 def fix_catalog_letters(config: Config, lang: str, articles: list[Article]) -> list[tuple[Path, list[str]]]:
     """Apply the Urdu lint's "fix" rows to every translation; report what changed, per catalog."""
-    from pipeline.urdu import fix_letters
+    from pipeline.text.urdu import fix_letters
 
     results = []
     for article in sorted(articles, key=lambda a: a.slug):

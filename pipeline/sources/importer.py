@@ -28,9 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from pipeline import atomic
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.textfile import decode_text as decode_story
+from pipeline.runtime import atomic
+from pipeline.sources.textfile import decode_text as decode_story
 
 __all__ = [
     "Story",

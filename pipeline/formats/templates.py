@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline.config import KNOWN_LANGUAGES, Config
-from pipeline.localize import digit_system
+from pipeline.text.localize import digit_system
 
 GENERATOR = f"Newsroom pipeline {__version__}"
 LANGUAGE_NAMES = {"en": "English", "ur": "اردو"}

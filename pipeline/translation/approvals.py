@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import atomic
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.runtime import atomic
 
 HEADER = (
     "# Approvals: one line per segment a reviewer approved.\n"
