@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # WeasyPrint needs Pango; without HarfBuzz's subsetter it falls back to fontTools, ~5x slower.
 SYSLIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 
-.PHONY: publish test lint bench messages syslibs clean
+.PHONY: publish test lint bench messages lock syslibs clean
 
 publish: $(STAMP)
 	$(BIN)/pipeline publish
@@ -23,15 +23,24 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
-# Interface strings: extract from templates and code, then merge into each language's messages.po.
+# Interface strings: extract from templates and code (Babel), then merge into each language's
+# messages.po with GNU msgmerge, which writes previous msgids (#|) as every PO editor expects.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project "Newsroom pipeline" \
 	  --copyright-holder "The newsroom" --msgid-bugs-address "English desk" -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --previous --no-wrap
+	for po in translations/*/LC_MESSAGES/messages.po; do msgmerge --quiet --previous -U --backup=none "$$po" translations/messages.pot; done
 
-$(STAMP): pyproject.toml | syslibs
+# The exact versions (with hashes) every machine installs: byte-identical PDFs rest on them.
+# `make lock` re-resolves after a change to pyproject.toml, keeping the pins that still fit.
+lock:
+	$(PYTHON) -m venv .lockvenv && .lockvenv/bin/pip install --quiet pip-tools
+	.lockvenv/bin/pip-compile --quiet --extra=test --generate-hashes --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file=requirements.lock pyproject.toml
+
+$(STAMP): pyproject.toml requirements.lock | syslibs
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 syslibs:

@@ -23,6 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_corpus
 
+from pipeline.config import load_config
+from pipeline.formats.pdf import page_css
+from pipeline.translation.interface import interface_translations, read_interface
+
 VENV_BIN = Path(sys.executable).parent
 PIPELINE = [str(VENV_BIN / "pipeline")]
 
@@ -57,12 +61,12 @@ def build(root: Path, out: Path, *extra: str) -> tuple[float, dict]:
 
 
 def page_css_for(root: Path) -> dict[str, str]:
-    from pipeline.build.run import page_css
-    from pipeline.config import load_config
-    from pipeline.translation.interface import interface_translations
-
     config = load_config(root)
-    return {lang: page_css(config, lang, interface_translations(config, lang)[0]) for lang in config.languages}
+    css = {}
+    for lang in config.languages:
+        data, pot, _ = read_interface(config, lang)
+        css[lang] = page_css(config.page_size, lang, config.digits, interface_translations(config, lang, data, pot)[0])
+    return css
 
 
 def machine() -> str:

@@ -12,11 +12,16 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 from pipeline.config import Config, load_config
 from pipeline.sources.articles import load_articles
-from pipeline.translation.catalogs import catalog_path, segment_states, sync_catalog, write_catalog
+from pipeline.translation import po
+from pipeline.translation.catalogs import (
+    catalog_path,
+    read_catalog_files,
+    segment_states,
+    sync_catalog,
+    write_catalog,
+)
 from pipeline.translation.review import record
 
 EN_WORDS = ("the district council said water supply would improve after new pumps were installed along "
@@ -86,13 +91,13 @@ def make_corpus(root: Path, n: int, *, urdu: bool = True) -> Config:
     for article in articles:
         sync_catalog(article, "ur", config)
         path = catalog_path(config, "ur", article.slug)
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale="ur")
+        catalog = po.parse(path.read_bytes(), path.name)
         rng = random.Random(article.slug)
-        for message in catalog:
-            if message.id:
-                message.string = _urdu_for(str(message.id), rng)
+        for entry in catalog.entries:
+            if entry.msgid:
+                entry.msgstr = _urdu_for(entry.msgid, rng)
         write_catalog(path, catalog)
-        states, _ = segment_states(article, "ur", config)
-        record(config, article, "ur", states, states, "Benchmark reviewer", "2026-01-01T00:00:00Z")
+        files = read_catalog_files(config, "ur", article.slug)
+        states, _ = segment_states(article, files)
+        record(config, article, "ur", states, states, "Benchmark reviewer", "2026-01-01T00:00:00Z", files)
     return config

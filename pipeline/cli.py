@@ -1,27 +1,64 @@
 """The command line: a thin click layer over the stage functions.
 
 In: arguments and the publication root (`--root`, default the current folder).
-Out: the stage's work and a report on stdout/stderr. Exit status 0 when all is well, 1 when
-problems were found (each reported as file:line: field: message), 2 for usage errors.
+Out: the stage's work. stdout carries only what was asked for (the report, a table, `--json`);
+problems, warnings, held editions and progress go to stderr. Exit status 0 when all is well, 1 when
+problems were found (each reported as file:line: field: message; with --strict, warnings too), 2 for
+usage errors. Library code raises only `PipelineError`s; this module alone turns them into messages
+and exit codes.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
-from pipeline.config import KNOWN_LANGUAGES, Config, load_config
-from pipeline.errors import ProblemsFound
-from pipeline.sources.articles import Article
+from pipeline.build.plan import plan
+from pipeline.build.progress import make_progress
+from pipeline.build.run import BuildReport, build
+from pipeline.config import Config, load_config
+from pipeline.errors import PipelineError, Problem, ProblemsFound
+from pipeline.formats import EDITION_FORMATS
+from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.runtime.atomic import remove_leftovers
+from pipeline.runtime.dask import connect
+from pipeline.runtime.locks import exclusive
+from pipeline.sources.articles import Article, load_articles
+from pipeline.sources.importer import import_stories
+from pipeline.text.urdu import lint_urdu
+from pipeline.translation.catalogs import (
+    fix_catalog_letters,
+    orphan_catalogs,
+    read_catalog_files,
+    segment_states,
+    sync_catalog,
+)
+from pipeline.translation.review import approve as approve_segments
+from pipeline.translation.review import review as review_segments
+from pipeline.translation.review import status_rows
 
-LANG_CHOICE = click.Choice(sorted(KNOWN_LANGUAGES))
+LANG_CHOICE = click.Choice(sorted(LANGUAGES))
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group()
+class _Group(click.Group):
+    """Turns the pipeline's errors into a message on stderr and an exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as err:
+            click.echo(err.report(), err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The publication root (holds articles/ and translations/).")
 @click.version_option(package_name="newsroom-pipeline", prog_name="pipeline")
@@ -37,49 +74,54 @@ def _config(ctx: click.Context) -> Config:
     return load_config(ctx.obj)
 
 
+def _warn(lines: list[str], strict: bool) -> None:
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)
+    if strict and lines:
+        raise ProblemsFound([Problem("--strict", None, None, f"{len(lines)} warning(s) above count as problems")])
+
+
 @contextmanager
 def _translations_lock(config: Config, what: str) -> Iterator[None]:
     """Catalog and approval writers take turns: two syncs or approvals never interleave."""
-    from pipeline.runtime.atomic import remove_leftovers
-    from pipeline.runtime.locks import exclusive
-
     path = config.translations_dir / ".lock"
     with exclusive(path, what, config.display(path)):
-        remove_leftovers(config.translations_dir)
+        remove_leftovers([config.translations_dir, *(config.translations_dir / lang for lang in config.languages)])
         yield
 
 
 @main.command()
+@click.option("--strict", is_flag=True, help="Warnings (Urdu lint) count as problems: exit 1.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list every article checked.")
 @click.pass_context
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, strict: bool, verbose: bool) -> None:
     """Validate every article, catalog and approval; report all problems at once."""
-    from pipeline.build.run import plan
-
     config = _config(ctx)
     the_plan = plan(config)
     for hold in the_plan.held:
-        click.echo(str(hold))
-    for warning in lint_translations(config, the_plan.articles):
-        click.echo(f"warning: {warning}")
+        click.echo(str(hold), err=True)
+    if verbose:
+        for article in the_plan.articles:
+            click.echo(f"checked {article.path}", err=True)
     if the_plan.problems:
+        for warning in lint_translations(config, the_plan.articles):
+            click.echo(f"warning: {warning}", err=True)
         raise ProblemsFound(the_plan.problems)
+    _warn(lint_translations(config, the_plan.articles), strict)
     click.echo(f"{len(the_plan.articles)} articles checked, no problems.")
 
 
 def lint_translations(config: Config, articles: list[Article]) -> list[str]:
     """Urdu lint findings of every translated segment, as `catalog: segment id (field): message`."""
-    from pipeline.text.urdu import lint_urdu
-    from pipeline.translation.catalogs import catalog_path, segment_states
-
     found = []
     for article in sorted(articles, key=lambda a: a.slug):
         if "ur" not in article.languages or "ur" not in config.languages:
             continue
-        where = config.display(catalog_path(config, "ur", article.slug))
-        states, _problems = segment_states(article, "ur", config)  # problems are reported by plan()
+        files = read_catalog_files(config, "ur", article.slug)
+        states, _problems = segment_states(article, files)  # problems are reported by plan()
         for state in states:
             for finding in lint_urdu(state.translation, field=state.segment.lint_field) if state.translated else []:
-                found.append(f"{where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
+                found.append(f"{files.po_where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
                              f"{finding.message} [{finding.action}]")
     return found
 
@@ -89,47 +131,81 @@ def lint_translations(config: Config, articles: list[Article]) -> list[str]:
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Turn plain-text house-format stories into articles/<slug>.md."""
-    from pipeline.sources.importer import import_stories
-
     config = _config(ctx)
-    written = import_stories(list(files), config.articles_dir, display_root=config.root)
-    for path in written:
+    for path in import_stories(list(files), config.articles_dir, display_root=config.root):
         click.echo(f"imported {config.display(path)}")
 
 
-@main.command()
+def _build_options(function: Any) -> Any:
+    for option in reversed((
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Article tasks in parallel (default: the number of cores)."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress; only the summary and problems."),
+        click.option("--verbose", "-v", is_flag=True, help="One line per article rendered (on stderr)."),
+        click.option("--strict", is_flag=True, help="Warnings (missing glyphs, refused files) count as problems."),
+    )):
+        function = option(function)
+    return function
+
+
+@main.command(name="build")
 @click.option("--lang", "langs", multiple=True, type=LANG_CHOICE, help="Only this language (repeatable).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]),
+@click.option("--format", "formats", multiple=True, type=click.Choice(EDITION_FORMATS),
               help="Only this format (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ under the root).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="PDF rendering processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring the build cache.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and problems.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Render on a Dask distributed cluster (needs pipeline[distributed]).")
 @click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the build report (what was written, kept, held; timings) as JSON.")
+@_build_options
 @click.pass_context
-def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
-          jobs: int | None, force: bool, quiet: bool, scheduler: str | None, report_json: Path | None) -> None:
+def build_command(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
+                  force: bool, scheduler: str | None, report_json: Path | None, jobs: int | None, quiet: bool,
+                  verbose: bool, strict: bool) -> None:
     """Build HTML and PDF for every publishable edition (only what changed since the last build)."""
-    _run_build(_config(ctx), langs, formats, out, jobs=jobs, force=force, quiet=quiet, scheduler=scheduler,
-               report_json=report_json)
+    client = executor = None
+    if scheduler:
+        client, executor = connect(scheduler)
+    try:
+        report = build(_config(ctx), langs=langs or None, formats=formats or EDITION_FORMATS, out=out, jobs=jobs,
+                       executor=executor, force=force, progress=make_progress(quiet, verbose))
+    finally:
+        if client is not None:
+            client.close()
+    if report_json is not None:
+        report_json.write_text(json.dumps({
+            "written": report.written, "unchanged": report.unchanged, "kept": report.kept,
+            "rendered_pdfs": report.rendered_pdfs, "held": [str(h) for h in report.held], "failed": report.failed,
+            "seconds": report.seconds, "peak_worker_kb": report.peak_worker_kb,
+        }, indent=1))
+    _show(report, strict)
 
 
 @main.command()
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="PDF rendering processes (default: the number of cores).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and problems.")
+@_build_options
 @click.pass_context
-def publish(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
+def publish(ctx: click.Context, jobs: int | None, quiet: bool, verbose: bool, strict: bool) -> None:
     """Check everything, then build what is publishable into dist/.
 
     Unchanged articles were checked when they were built and their inputs hash the same, so their
     result stands; everything that changed is checked again. Urdu lint warnings: `pipeline check`."""
-    _run_build(_config(ctx), (), (), None, jobs=jobs, quiet=quiet)
+    _show(build(_config(ctx), jobs=jobs, progress=make_progress(quiet, verbose)), strict)
+
+
+def _show(report: BuildReport, strict: bool) -> None:
+    for hold in report.held:
+        click.echo(str(hold), err=True)
+    for key in report.unpublished:
+        click.echo(f"{key}: unpublished (its article is gone)", err=True)
+    skipped = report.kept + len(report.unchanged)
+    click.echo(f"built {report.rendered_pdfs} PDFs, wrote {len(report.written)} files, skipped {skipped} unchanged; "
+               f"held {len(report.held)}, failed {len(report.failed)}; {report.seconds:.2f} s")
+    if report.problems:
+        _warn(report.warnings, strict=False)
+        raise ProblemsFound(report.problems)
+    _warn(report.warnings, strict)
 
 
 @main.command()
@@ -139,11 +215,8 @@ def publish(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
 @click.pass_context
 def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
     """Create or sync translations/<lang>/<slug>.po for every article."""
-    from pipeline.sources.articles import load_articles
-    from pipeline.translation.catalogs import orphan_catalogs, sync_catalog
-
     config = _config(ctx)
-    if lang == "en":
+    if lang == SOURCE_LANGUAGE:
         raise click.BadParameter("English is the source language; choose a translation language", param_hint="--lang")
     articles, problems = load_articles(config)
     with _translations_lock(config, "pipeline translate"):
@@ -158,12 +231,9 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
             verb = "created" if report.created else ("updated" if report.written else "unchanged")
             click.echo(f"{verb} {config.display(report.path)}: {report.new} untranslated, {report.fuzzy} fuzzy, "
                        f"{report.obsolete} obsolete")
-        if fix_letters:
-            from pipeline.translation.catalogs import fix_catalog_letters
-
-            for path, changes in fix_catalog_letters(config, lang, articles):
-                for change in changes:
-                    click.echo(f"fixed {config.display(path)}: {change}")
+        for path, changes in fix_catalog_letters(config, lang, articles) if fix_letters else []:
+            for change in changes:
+                click.echo(f"fixed {config.display(path)}: {change}")
     problems.extend(orphan_catalogs(config, {a.slug for a in articles}))
     if problems:
         raise ProblemsFound(problems)
@@ -175,10 +245,6 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
     """Per article and language: segments, translated, fuzzy, approved, publishable."""
-    import json
-
-    from pipeline.translation.review import status_rows
-
     rows, problems = status_rows(_config(ctx), langs or None)
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
@@ -204,8 +270,6 @@ def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
 def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all: bool,
             segment_ids: tuple[str, ...]) -> None:
     """Record a reviewer's approval of exact (English, translation) pairs."""
-    from pipeline.translation.review import approve as approve_segments
-
     if approve_all == bool(segment_ids):
         raise click.UsageError("give either --all or one or more --segment ID")
     config = _config(ctx)
@@ -213,7 +277,7 @@ def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all
         report = approve_segments(config, slug, lang, reviewer, None if approve_all else list(segment_ids))
     click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{slug} as {reviewer}")
     for seg_id, why in report.refused:
-        click.echo(f"not approved {seg_id}: {why}")
+        click.echo(f"not approved {seg_id}: {why}", err=True)
     if report.refused and segment_ids:
         sys.exit(1)
 
@@ -225,8 +289,6 @@ def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all
 @click.pass_context
 def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
     """Walk the segments awaiting approval: source, translation, lint, what changed."""
-    from pipeline.translation.review import review as review_segments
-
     def ask(question: str) -> str:
         return str(click.prompt(question, default="s", show_default=False))
 
@@ -235,47 +297,8 @@ def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
         review_segments(config, slug, lang, reviewer, ask, click.echo)
 
 
-def _run_build(config: Config, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None, *,
-               jobs: int | None = None, force: bool = False, quiet: bool = False, scheduler: str | None = None,
-               report_json: Path | None = None) -> None:
-    from pipeline.build.progress import make_progress
-    from pipeline.build.run import FORMATS, build
-
-    executor = None
-    client = None
-    if scheduler:
-        from pipeline.runtime.dask import connect
-
-        client, executor = connect(scheduler)
-    try:
-        report = build(config, langs=langs or None, formats=formats or FORMATS, out=out, jobs=jobs,
-                       executor=executor, force=force, progress=make_progress(quiet))
-    finally:
-        if client is not None:
-            client.close()
-    if report_json is not None:
-        import json
-
-        report_json.write_text(json.dumps({
-            "written": report.written, "unchanged": report.unchanged, "kept": report.kept,
-            "rendered_pdfs": report.rendered_pdfs, "held": [str(h) for h in report.held], "failed": report.failed,
-            "seconds": report.seconds, "peak_worker_kb": report.peak_worker_kb,
-        }, indent=1))
-    for hold in report.held:
-        click.echo(str(hold))
-    for key in report.unpublished:
-        click.echo(f"{key}: unpublished (its article is gone)")
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    skipped = report.kept + len(report.unchanged)
-    click.echo(f"built {report.rendered_pdfs} PDFs, wrote {len(report.written)} files, skipped {skipped} unchanged; "
-               f"held {len(report.held)}, failed {len(report.failed)}; {report.seconds:.2f} s")
-    if report.problems:
-        raise ProblemsFound(report.problems)
-
-
 def run() -> None:
-    """Entry point that turns a broken pipe or Ctrl-C into a quiet exit, never a traceback."""
+    """Entry point that turns Ctrl-C into a quiet exit, never a traceback."""
     try:
         main(standalone_mode=True)
     except KeyboardInterrupt:

@@ -1,37 +1,108 @@
-"""The publication's configuration.
+"""The publication's configuration: every setting declared once.
 
 In: the publication root folder and its optional `publication.yaml`.
-Out: a frozen `Config` (paths, publication name, languages, page size, digit system),
-or `ProblemsFound` naming the line of each bad key.
+Out: a frozen `Config` (paths, names, languages, page size, digit system, public URL), or
+`ProblemsFound` naming the line of each bad key. `SETTINGS` declares each setting once (name, kind,
+default, one-line help): validation, "did you mean" and the README's configuration table
+(`settings_table`) all come from it.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.sources.files import MB, read_optional
+from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS
 
 CONFIG_FILE = "publication.yaml"
 REPO_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = REPO_DIR / "templates"
 FONTS_DIR = REPO_DIR / "fonts"
-
-#: Languages the pipeline can typeset, with their writing direction.
-KNOWN_LANGUAGES = {"en": "ltr", "ur": "rtl"}
-SOURCE_LANGUAGE = "en"
+STATE_DIR = ".pipeline"  # build state, under the publication root: never inside a deployed folder
 PAGE_SIZES = ("A4", "Letter")
-DIGIT_SYSTEMS = ("latin", "urdu")
 
-_DEFAULTS: dict[str, object] = {
-    "name": "The Indus Ledger",
-    "languages": ["en", "ur"],
-    "page_size": "A4",
-    "digits": "latin",
-}
+Value = str | tuple[str, ...] | tuple[tuple[str, str], ...] | None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of publication.yaml."""
+
+    name: str
+    default: Value
+    example: str  # how the value is written in publication.yaml
+    help: str
+    read: Callable[[yaml.Node], Value]  # a YAML node -> the value; ValueError(what to write) when wrong
+
+
+def _scalar(node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        raise ValueError("expected a single value")
+    return str(node.value).strip()
+
+
+def _choice(*choices: str) -> Callable[[yaml.Node], Value]:
+    def read(node: yaml.Node) -> Value:
+        value = _scalar(node)
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+    return read
+
+
+def _languages(node: yaml.Node) -> Value:
+    if not isinstance(node, yaml.SequenceNode) or not node.value or \
+            not all(isinstance(item, yaml.ScalarNode) for item in node.value):
+        raise ValueError("expected a list of language codes such as [en, ur]")
+    langs = tuple(dict.fromkeys(str(item.value) for item in node.value))
+    if any(lang not in LANGUAGES for lang in langs) or SOURCE_LANGUAGE not in langs:
+        raise ValueError(f"languages must include en and be among {sorted(LANGUAGES)}")
+    return langs
+
+
+def _names(node: yaml.Node) -> Value:
+    if isinstance(node, yaml.ScalarNode):
+        return ((SOURCE_LANGUAGE, _scalar(node)),)
+    if not isinstance(node, yaml.MappingNode) or not all(
+            isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode) for k, v in node.value):
+        raise ValueError("give the name, or the name per language, e.g. en: ..., ur: ...")
+    names = {str(k.value): str(v.value).strip() for k, v in node.value}
+    if SOURCE_LANGUAGE not in names or not all(names.values()) or any(k not in LANGUAGES for k in names):
+        raise ValueError("give the name per language, e.g. en: ..., ur: ...")
+    return tuple(sorted(names.items()))
+
+
+def _base_url(node: yaml.Node) -> Value:
+    value = _scalar(node)
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc or not value.endswith("/") or parts.query or parts.fragment \
+            or any(c.isspace() for c in value):
+        raise ValueError("must be the https:// URL where dist/ is served, ending in /, e.g. https://news.example/")
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("name", (("en", "The Indus Ledger"),), "{en: The Indus Ledger, ur: انڈس لیجر}",
+            "the publication's name, per language (masthead, running header, metadata)", _names),
+    Setting("languages", ("en", "ur"), "[en, ur]", "the editions to publish; en, the source, is always one",
+            _languages),
+    Setting("page_size", "A4", "A4", f"PDF page size: {' or '.join(PAGE_SIZES)}", _choice(*PAGE_SIZES)),
+    Setting("digits", "latin", "latin", "digits of the Urdu edition: latin (0–9) or urdu (۰–۹)",
+            _choice(*HOUSE_DIGIT_SYSTEMS)),
+    Setting("base_url", None, "https://news.example/",
+            "the public https URL where dist/ is served, ending in /: canonical links, links in PDFs, "
+            "feeds and partner metadata need it", _base_url),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -43,12 +114,13 @@ class Config:
     languages: tuple[str, ...] = ("en", "ur")
     page_size: str = "A4"
     digits: str = "latin"
+    base_url: str | None = None
     templates: Path = TEMPLATES_DIR  # the repository's; tests point these at copies
     fonts: Path = FONTS_DIR
 
     @property
     def name(self) -> str:
-        return dict(self.names).get("en", "")
+        return dict(self.names).get(SOURCE_LANGUAGE, "")
 
     def name_for(self, lang: str) -> str:
         """The publication's name in a language (the English name where none is configured)."""
@@ -66,6 +138,16 @@ class Config:
     def default_out(self) -> Path:
         return self.root / "dist"
 
+    def state_dir(self, out: Path) -> Path:
+        """Where a build into `out` keeps its cache, manifest and lock: under the root's `.pipeline/`,
+        never inside `out`, which is deployed as it is."""
+        out = out.resolve()
+        try:
+            name = out.relative_to(self.root).as_posix().replace("/", "--") or "root"
+        except ValueError:
+            name = "out-" + hashlib.sha256(str(out).encode()).hexdigest()[:16]
+        return self.root / STATE_DIR / "builds" / name
+
     def display(self, path: Path) -> str:
         """A path as a person reads it: relative to the publication root where possible."""
         for candidate in (path, path.resolve()):
@@ -79,65 +161,67 @@ class Config:
 def load_config(root: Path) -> Config:
     """Read `publication.yaml` under `root` if present; defaults otherwise."""
     root = root.resolve()
-    path = root / CONFIG_FILE
-    if not path.exists():
+    data = read_optional(root / CONFIG_FILE, root, CONFIG_FILE, MB)
+    if data is None:
         return Config(root=root)
-    problems: list[Problem] = []
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        node = yaml.compose(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ProblemsFound([Problem(CONFIG_FILE, None, None, "not UTF-8; save it as UTF-8")]) from None
+    except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", None)
-        raise ProblemsFound(
-            [Problem(CONFIG_FILE, None if line is None else line + 1, None,
-                     f"not valid YAML ({getattr(err, 'problem', err)}); fix the syntax")]
-        ) from None
-    values: dict[str, object] = dict(_DEFAULTS)
+        raise ProblemsFound([Problem(CONFIG_FILE, None if line is None else line + 1, None,
+                                     f"not valid YAML ({getattr(err, 'problem', None) or 'syntax'}); fix the syntax")]
+                            ) from None
     if node is None:
         return Config(root=root)
     if not isinstance(node, yaml.MappingNode):
         raise ProblemsFound([Problem(CONFIG_FILE, 1, None, "expected key: value lines")])
-    for key_node, value_node in node.value:
-        key, line = key_node.value, key_node.start_mark.line + 1
-        if key not in _DEFAULTS:
-            hint = difflib.get_close_matches(key, list(_DEFAULTS), n=1)
-            did = f'did you mean "{hint[0]}"? ' if hint else ""
-            problems.append(Problem(CONFIG_FILE, line, key,
-                                    f"unknown key; {did}known keys: {', '.join(_DEFAULTS)}"))
-            continue
-        if key == "languages":
-            if not isinstance(value_node, yaml.SequenceNode) or not value_node.value:
-                problems.append(Problem(CONFIG_FILE, line, key, "expected a list such as [en, ur]"))
-                continue
-            if not all(isinstance(item, yaml.ScalarNode) for item in value_node.value):
-                problems.append(Problem(CONFIG_FILE, line, key, "expected a list of language codes such as [en, ur]"))
-                continue
-            langs = [item.value for item in value_node.value]
-            bad = [lang for lang in langs if lang not in KNOWN_LANGUAGES]
-            if bad or SOURCE_LANGUAGE not in langs:
-                problems.append(Problem(CONFIG_FILE, line, key,
-                                        f"languages must include en and be among {sorted(KNOWN_LANGUAGES)}"))
-                continue
-            values[key] = langs
-        elif key == "name" and isinstance(value_node, yaml.MappingNode):
-            names = {k.value: v.value for k, v in value_node.value if isinstance(v, yaml.ScalarNode)}
-            if "en" not in names or not all(str(v).strip() for v in names.values()):
-                problems.append(Problem(CONFIG_FILE, line, key, "give the name per language, e.g. en: ..., ur: ..."))
-                continue
-            values[key] = names
-        elif not isinstance(value_node, yaml.ScalarNode) or not value_node.value.strip():
-            problems.append(Problem(CONFIG_FILE, line, key, "expected a single value"))
-        else:
-            values[key] = value_node.value.strip()
-    if values["page_size"] not in PAGE_SIZES:
-        problems.append(Problem(CONFIG_FILE, None, "page_size", f"must be one of {', '.join(PAGE_SIZES)}"))
-    if values["digits"] not in DIGIT_SYSTEMS:
-        problems.append(Problem(CONFIG_FILE, None, "digits", f"must be one of {', '.join(DIGIT_SYSTEMS)}"))
+    values, problems = _read_settings(node)
     if problems:
         raise ProblemsFound(problems)
-    return Config(
-        root=root,
-        names=tuple(sorted(names.items())) if isinstance(names := values["name"], dict) else (("en", str(names)),),
-        languages=tuple(values["languages"]),  # type: ignore[arg-type]
-        page_size=str(values["page_size"]),
-        digits=str(values["digits"]),
-    )
+    if "name" in values:
+        values["names"] = values.pop("name")
+    return Config(root=root, **values)  # type: ignore[arg-type]
+
+
+def _read_settings(node: yaml.MappingNode) -> tuple[dict[str, Value], list[Problem]]:
+    values: dict[str, Value] = {}
+    problems: list[Problem] = []
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+        setting = _BY_NAME.get(key) if key is not None else None
+        if setting is None:
+            hint = difflib.get_close_matches(key, list(_BY_NAME), n=1) if key else []
+            did = f'did you mean "{hint[0]}"? ' if hint else ""
+            shown = key if key is not None else "(a list or mapping)"
+            problems.append(Problem(CONFIG_FILE, line, shown,
+                                    f"unknown key; {did}known keys: {', '.join(_BY_NAME)}"))
+        elif setting.name in values:
+            problems.append(Problem(CONFIG_FILE, line, setting.name, "given twice; keep one"))
+        else:
+            try:
+                values[setting.name] = setting.read(value_node)
+            except ValueError as err:
+                problems.append(Problem(CONFIG_FILE, line, setting.name, str(err)))
+    return values, problems
+
+
+def settings_table() -> str:
+    """The README's configuration table, made from `SETTINGS`."""
+    rows = ["| key | example | default | what it sets |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = _shown_default(s.default)
+        rows.append(f"| `{s.name}` | `{s.example}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+def _shown_default(value: Value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return ", ".join(f"{k}: {v}" for k, v in value)  # type: ignore[misc]
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"  # type: ignore[arg-type]
+    return f"`{value}`"

@@ -1,16 +1,16 @@
-"""Problems found in user input, and the one exception that reports them.
+"""Problems found in user input, and the one exception family that reports them.
 
 In: whatever stage finds a mistake creates a `Problem` (file, line, field, message).
-Out: `ProblemsFound`, a `click.ClickException` that prints every problem as
-`file:line: field: message` and exits 1. No traceback ever reaches a user for bad input.
+Out: `PipelineError` and its kinds: `ProblemsFound` (every problem of a stage, exit status 1) and
+`UsageProblem` (the command was asked for something it cannot do, exit status 2). Library code raises
+only these; the command line (`pipeline.cli`) alone turns them into messages and exit codes, so no
+traceback ever reaches a user for bad input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import click
 
 
 @dataclass(frozen=True, order=True)
@@ -27,7 +27,16 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-class ProblemsFound(click.ClickException):
+class PipelineError(Exception):
+    """The root of the family: a message for people and the exit status it means."""
+
+    exit_code = 1
+
+    def report(self) -> str:
+        return str(self)
+
+
+class ProblemsFound(PipelineError):
     """Raised once, after every problem of a stage has been collected."""
 
     exit_code = 1
@@ -36,12 +45,15 @@ class ProblemsFound(click.ClickException):
         self.problems = sorted(set(problems), key=_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def format_message(self) -> str:
+    def report(self) -> str:
         count = len(self.problems)
-        return f"{self.message}\n{count} problem{'s' if count != 1 else ''} found."
+        return f"{self}\n{count} problem{'s' if count != 1 else ''} found."
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(self.format_message(), err=True, file=file)
+
+class UsageProblem(PipelineError):
+    """The command cannot do what was asked (a missing extra, an unreachable scheduler, no terminal)."""
+
+    exit_code = 2
 
 
 def _sort_key(p: Problem) -> tuple[str, int, str, str]:

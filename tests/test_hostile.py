@@ -16,9 +16,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from pipeline.cli import main
-from pipeline.formats.pdf import render_pdf
+from pipeline.config import FONTS_DIR, TEMPLATES_DIR
+from pipeline.errors import ProblemsFound
+from pipeline.formats.pdf import Sources, render_pdf
 from pipeline.runtime.locks import exclusive
 from tests.conftest import article_text
+from tests.helpers import state_dir
 from tests.pages import read_page
 
 
@@ -68,7 +71,7 @@ def test_invisible_bidi_and_control_characters_are_refused(make_site):
     text = article_text().replace("Early Mango Harvest", "Early \u202eMango Harvest")
     root = make_site({"articles/x.md": text.replace("two weeks", "two\x00weeks")}, english_only=True)
     result = run(root, "check")
-    assert "articles/x.md:2: invisible character U+202E in column 17; delete it" in result.output
+    assert "articles/x.md:2: invisible character U+202E RIGHT-TO-LEFT OVERRIDE in column 17; delete it" in result.output
     assert "articles/x.md:13: invisible character U+0000" in result.output
 
 
@@ -104,7 +107,7 @@ def test_bad_config_names_the_line(make_site):
     result = run(root, "check")
     assert result.exit_code == 1
     assert 'publication.yaml:2: language: unknown key; did you mean "languages"?' in result.output
-    assert "publication.yaml: page_size: must be one of A4, Letter" in result.output
+    assert "publication.yaml:1: page_size: must be one of A4, Letter" in result.output
 
 
 # --- nothing hostile reaches readers -------------------------------------------------------------
@@ -146,21 +149,19 @@ def test_unsafe_link_schemes_are_refused(make_site, href):
 
 # --- nothing is read or fetched that should not be -----------------------------------------------
 
-def test_pdf_renderer_reads_only_allowed_folders(tmp_path):
-    allowed = tmp_path / "site"
-    allowed.mkdir()
-    (allowed / "ok.png").write_bytes(png(2, 2))
+def test_pdf_renderer_reads_only_the_sites_own_files(tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(png(2, 2))
-    (tmp_path / "secret2.png").write_bytes(png(3, 3))
-    html = (f'<html><body><img src="ok.png"><img src="{secret.as_uri()}">'
-            '<img src="http://127.0.0.1:9/x.png"><img src="../secret2.png"></body></html>')
-    pdf, warnings = render_pdf(html, allowed / "page.html", "@page { size: A4 }", allowed=(allowed,))
+    html = (f'<html><body><img src="../media/ok.png"><img src="{secret.as_uri()}">'
+            '<img src="http://127.0.0.1:9/x.png"><img src="../media/../../secret.png">'
+            '<img src="../assets/../../etc/passwd"><img src="../fonts/../templates/base.html"></body></html>')
+    pdf, warnings = render_pdf(html, "en/page.html", "@page { size: A4 }",
+                               Sources(TEMPLATES_DIR, FONTS_DIR, {"ok.png": png(2, 2)}))
     assert pdf.startswith(b"%PDF")
     refused = [w for w in warnings if w.startswith("refused to load")]
     assert any(secret.as_uri() in w for w in refused)
     assert any("http://127.0.0.1:9/x.png" in w for w in refused)
-    assert len(refused) == 3
+    assert len(refused) == 5, refused
     assert not any("ok.png" in w for w in refused)
 
 
@@ -176,10 +177,11 @@ def test_slugs_that_try_to_leave_the_root_are_refused(make_site):
 
 def test_a_second_publish_is_refused_while_the_first_holds_the_lock(make_site):
     root = make_site({"articles/x.md": article_text()}, english_only=True)
-    with exclusive(root / "dist" / ".pipeline" / "lock", "pipeline build", "dist/.pipeline/lock"):
+    lock = state_dir(root) / "lock"
+    with exclusive(lock, "pipeline build", ".pipeline/builds/dist/lock"):
         result = run(root, "publish")
         assert result.exit_code == 1
-        assert re.search(r"dist/.pipeline/lock: locked by pipeline build \(pid \d+, .*\); wait for it to finish",
+        assert re.search(r".pipeline/builds/dist/lock: locked by pipeline build \(pid \d+, .*\); wait for it",
                          result.output)
     assert run(root, "publish").exit_code == 0  # released with the holder
 
@@ -205,7 +207,7 @@ def test_outputs_are_never_half_written(make_site, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(ProblemsFound, match="cannot write"):
         atomic.write_bytes(root / "dist" / "en" / "x.html", b"<html>half")
     monkeypatch.setattr(atomic.os, "replace", real_replace)
     assert (root / "dist" / "en" / "x.html").read_bytes() == before
@@ -224,11 +226,11 @@ def test_a_render_that_takes_too_long_is_reported_and_the_others_publish(make_si
                      english_only=True)
     real = pipeline.formats.pdf.render_pdf
 
-    def slow_for_b(html, page_path, *args, **kwargs):
-        if page_path.stem == "b":
+    def slow_for_b(html, page_rel, *args, **kwargs):
+        if page_rel == "en/b.html":
             kwargs["timeout"] = 1
             html = html.replace("</main>", "</main>" + "<p>filler</p>" * 60_000)
-        return real(html, page_path, *args, **kwargs)
+        return real(html, page_rel, *args, **kwargs)
 
     monkeypatch.setattr(pipeline.formats.pdf, "render_pdf", slow_for_b)
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--jobs", "1", "-q"])

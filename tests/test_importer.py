@@ -605,7 +605,7 @@ def test_import_collects_problems_from_every_file(
         (str(outside), None, None),
     }
     assert not (newsroom / "articles").exists()
-    assert "5 problems found." in caught.value.format_message()
+    assert "5 problems found." in caught.value.report()
 
 
 def test_import_nothing(tmp_path: Path) -> None:

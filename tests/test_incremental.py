@@ -117,10 +117,11 @@ def test_interface_string_change_rebuilds_urdu_pdfs_only(site):
 def test_corrupted_or_stale_cache_leads_to_a_rebuild_not_wrong_output(site):
     out = site.default_out
     good = snapshot(out)
-    (out / CACHE_FILE).write_text("{ this is not json")
+    state = site.state_dir(out)
+    (state / CACHE_FILE).write_text("{ this is not json")
     report, _ = rebuild(site)
     assert report.rendered_pdfs == 3 and snapshot(out) == good
-    (out / CACHE_FILE).write_text('{"version": 1, "articles": {"articles/mango.md": {"key": 5}}}')
+    (state / CACHE_FILE).write_text('{"version": 2, "articles": {"articles/mango.md": {"key": 5}}}')
     report, _ = rebuild(site)
     assert report.rendered_pdfs == 3 and snapshot(out) == good
     (out / "en" / "mango.pdf").write_bytes(b"%PDF-1.7 truncated")  # an output damaged behind our back

@@ -154,20 +154,21 @@ def test_check_passes_on_good_site_and_usage_errors_exit_2(make_site):
     assert CliRunner().invoke(main, ["--root", str(root), "build", "--lang", "fr"]).exit_code == 2
 
 
-def test_progress_lines_and_summary_outside_a_terminal(make_site):
+def test_stdout_carries_only_the_report_and_progress_is_silent_outside_a_terminal(make_site):
     root = make_site({"articles/a.md": article_text(), "articles/b.md": article_text(headline="Other")},
                      english_only=True)
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--jobs", "1"], catch_exceptions=False)
     assert result.exit_code == 0
-    lines = result.output.splitlines()
+    assert result.stderr == ""  # not a terminal: no progress at all
+    assert re.fullmatch(r"built 2 PDFs, wrote \d+ files, skipped \d+ unchanged; held 0, failed 0; [\d.]+ s\n",
+                        result.stdout)
+    (root / "articles" / "a.md").write_text(article_text(headline="Changed"))
+    (root / "articles" / "b.md").write_text(article_text(headline="Changed too"))
+    verbose = CliRunner().invoke(main, ["--root", str(root), "publish", "--jobs", "1", "--verbose"])
+    lines = verbose.stderr.splitlines()
     assert lines[0] == "rendering 2 articles"
-    assert [line[:5] for line in lines[1:3]] == ["[1/2]", "[2/2]"]
-    assert {line[6:] for line in lines[1:3]} == {"a", "b"}
-    assert re.fullmatch(r"built 2 PDFs, wrote \d+ files, skipped \d+ unchanged; held 0, failed 0; [\d.]+ s",
-                        lines[-1])
-    quiet = CliRunner().invoke(main, ["--root", str(root), "build", "-q"], catch_exceptions=False)
-    assert len(quiet.output.splitlines()) == 1
-    assert quiet.output.startswith("built 0 PDFs, wrote 0 files, skipped")
+    assert [line[:5] for line in lines[1:3]] == ["[1/2]", "[2/2]"] and {line[6:] for line in lines[1:3]} == {"a", "b"}
+    assert verbose.stdout.startswith("built 2 PDFs") and len(verbose.stdout.splitlines()) == 1
 
 
 def test_deleting_an_article_unpublishes_it_and_a_broken_one_stays(make_site):

@@ -13,11 +13,12 @@ from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from pipeline.build.run import page_css
 from pipeline.cli import main
 from pipeline.config import FONTS_DIR, REPO_DIR, load_config
-from pipeline.translation.interface import interface_translations
+from pipeline.formats.pdf import Sources, layout, page_css
+from tests.helpers import interface
 from tests.pages import Page, read_page
+from tests.urdu_fixture import read_catalog
 
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 PHONE_URL = re.compile(r"\+?\d[\d\-()/ ]{6,}\d|https?://\S+|\S+@\S+\.\w+")
@@ -152,32 +153,30 @@ def test_no_tofu_every_character_is_in_the_font_meant_to_draw_it(sample):
 
 def test_urdu_page_css_has_urdu_labels_and_mirrored_header(tmp_path):
     config = load_config(REPO_DIR)
-    translations, problems = interface_translations(config, "ur")
+    translations, problems = interface(config, "ur")
     assert problems == []
-    css = page_css(config, "ur", translations)
+    css = page_css(config.page_size, "ur", config.digits, translations)
     assert '"صفحہ " counter(page, decimal) " از " counter(pages, decimal)' in css
     assert "@top-right { content: string(publication); }" in css
     root = tmp_path / "pub"
     shutil.copytree(REPO_DIR / "articles", root / "articles")
     (root / "publication.yaml").write_text("digits: urdu\n")
-    css = page_css(load_config(root), "ur", translations)
+    css = page_css("A4", "ur", load_config(root).digits, translations)
     assert "counter(page, urdu-digits)" in css
 
 
 def test_interface_strings_catalog_is_current_and_translated():
     from babel.messages.extract import extract_from_dir
-    from babel.messages.pofile import read_po
 
     method_map = [("pipeline/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     extracted = {msg[2] for msg in extract_from_dir(str(REPO_DIR), method_map, options)}
-    with (REPO_DIR / "translations" / "messages.pot").open("rb") as handle:
-        template = {str(m.id) for m in read_po(handle) if m.id}
+    template = {e.msgid for e in read_catalog(REPO_DIR / "translations" / "messages.pot").entries if e.msgid}
     assert extracted == template, "run `make messages` after changing interface strings"
-    with (REPO_DIR / "translations" / "ur" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        urdu = {str(m.id): m for m in read_po(handle, locale="ur") if m.id}
+    urdu = {e.msgid: e for e in read_catalog(REPO_DIR / "translations" / "ur" / "LC_MESSAGES" / "messages.po").entries
+            if e.msgid and not e.obsolete}
     assert set(urdu) >= template
-    assert all(urdu[i].string and not urdu[i].fuzzy for i in template)
+    assert all(urdu[i].msgstr and not urdu[i].fuzzy for i in template)
 
 
 def test_urdu_digits_house_style_applies_everywhere(make_site):
@@ -211,21 +210,14 @@ def test_urdu_digits_house_style_applies_everywhere(make_site):
     english = (root / "dist" / "en" / "mango.html").read_text()
     assert "12 percent" in english and "۱" not in english  # the English edition keeps Latin digits
 
-    from pipeline.formats.pdf import layout
-
     config = load_config(root)
-    translations, _ = interface_translations(config, "ur")
-    document, _ = layout(html, root / "dist" / "ur" / "mango.html", page_css(config, "ur", translations),
-                         allowed=(root, config.templates, config.fonts),
-                         aliases=((root / "dist" / "assets", config.templates),
-                                  (root / "dist" / "fonts", config.fonts)),
-                         stylesheet=config.templates / "style.css")
+    translations, _ = interface(config, "ur")
+    document, _ = layout(html, "ur/mango.html", page_css(config.page_size, "ur", config.digits, translations),
+                         Sources(config.templates, config.fonts))
     assert [t.strip() for t in marker_texts(document)] == ["۱۔", "۲۔"]
 
 
 def test_fix_letters_rewrites_only_safe_rows_and_reports(make_site):
-    from babel.messages.pofile import read_po
-
     from tests.conftest import article_text
     from tests.urdu_fixture import URDU, fill_catalog
 
@@ -239,8 +231,7 @@ def test_fix_letters_rewrites_only_safe_rows_and_reports(make_site):
     result = run(main, ["--root", str(root), "translate", "--fix-letters"])
     assert result.exit_code == 0, result.output
     assert "Arabic kaf" in result.output and "translations/ur/mango.po" in result.output
-    with (root / "translations" / "ur" / "mango.po").open("rb") as handle:
-        fixed = {str(m.id): str(m.string) for m in read_po(handle) if m.id}
+    fixed = {e.msgid: e.msgstr for e in read_catalog(root / "translations" / "ur" / "mango.po").entries if e.msgid}
     assert fixed["Multan"] == "ملتان ک"
     assert fixed["Nadia Baloch"] == "نادیه بلوچ"
     check = run(main, ["--root", str(root), "check"])
@@ -267,14 +258,11 @@ def marker_texts(document) -> list[str]:
 
 
 def test_urdu_list_numbers_end_with_the_urdu_full_stop(sample, tmp_path):
-    from pipeline.formats.pdf import layout
-
     config = load_config(REPO_DIR)
-    translations, _ = interface_translations(config, "ur")
+    translations, _ = interface(config, "ur")
     html = (sample / "ur" / "indus-delta-mangroves.html").read_text(encoding="utf-8")
-    document, _ = layout(html, sample / "ur" / "indus-delta-mangroves.html", page_css(config, "ur", translations),
-                         allowed=(REPO_DIR,), aliases=((sample / "assets", config.templates),
-                                                       (sample / "fonts", config.fonts)),
-                         stylesheet=config.templates / "style.css")
+    document, _ = layout(html, "ur/indus-delta-mangroves.html",
+                         page_css(config.page_size, "ur", config.digits, translations),
+                         Sources(config.templates, config.fonts))
     numbered = [t.strip() for t in marker_texts(document) if any(c.isdigit() for c in t)]
     assert numbered[:4] == ["1۔", "2۔", "3۔", "4۔"], numbered

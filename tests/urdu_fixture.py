@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
-from pipeline.translation.catalogs import write_catalog
+from pipeline.translation import po
 
 URDU = {
     "Early Mango Harvest in Multan": "ملتان میں آم کی جلد فصل",
@@ -24,15 +22,18 @@ URDU = {
 }
 
 
+def read_catalog(path: Path) -> po.Catalog:
+    return po.parse(path.read_bytes(), path.name)
+
+
 def fill_catalog(path: Path, table: dict[str, str] | None = None, *, unfuzzy: bool = True) -> None:
     """Play the translator: fill every msgstr we know, as a PO editor would save it."""
     table = URDU if table is None else table
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale="ur")
-    for message in catalog:
-        if message.id and str(message.id) in table:
-            message.string = table[str(message.id)]
+    catalog = read_catalog(path)
+    for entry in catalog.entries:
+        if entry.msgid and not entry.obsolete and entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
             if unfuzzy:
-                message.flags.discard("fuzzy")
-                message.previous_id = []
-    write_catalog(path, catalog)
+                entry.set_fuzzy(False)
+                entry.previous_msgid = None
+    path.write_bytes(po.dumps(catalog))

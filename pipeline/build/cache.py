@@ -1,43 +1,42 @@
-"""The build cache: what each output was made from, keyed on content, never on file times.
+"""The build state: what each output was made from, keyed on content, never on file times.
 
-In: the output folder's `.pipeline/cache.json` (written by the previous build) and the hashes of
-today's inputs.
-Out: per article file, whether its outputs can be kept as they are: only when the article, its
-catalogs and approvals, its images, the templates, CSS, fonts, config, interface strings and the
-pipeline's version all hash the same, and every recorded output is on disk with the recorded hash.
-A missing, unreadable or malformed cache is an empty cache: on doubt, rebuild.
+In: the state folder of an output folder (`Config.state_dir`: under the publication root, never in
+the deployed folder) with the `cache.json` and `manifest.json` the previous build wrote, and the
+hashes of today's inputs.
+Out: `BuildCache` (per article file: the key of everything its outputs were made from, and each
+output's hash) and the manifest (per published edition: what its index entry shows). Whatever is
+read back is checked: an output path that no format writes (`Output.parse`) or a malformed entry
+makes the whole state count as damaged, which is said once and costs a full rebuild, never a wrong
+file or a write or delete outside the output folder. Keys cover the article, its catalogs and
+approvals as read for the build, its images, the templates, CSS, fonts, config, interface strings,
+the pipeline's code, the locked dependency versions and the libraries that shape the output.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.build.outputs import Output
 from pipeline.config import CONFIG_FILE, REPO_DIR, Config
+from pipeline.errors import ProblemsFound
+from pipeline.languages import LANGUAGES
 from pipeline.runtime import atomic
+from pipeline.runtime.hashing import digest, file_digest
+from pipeline.sources.articles import SLUG_RE
+from pipeline.sources.files import MB, read_optional
 
-CACHE_FILE = ".pipeline/cache.json"
-CACHE_VERSION = 1
-
-
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    try:
-        return digest(path.read_bytes())
-    except OSError:
-        return "missing"
+CACHE_FILE = "cache.json"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = "lock"
+CACHE_VERSION = 2
+MAX_STATE_BYTES = 500 * MB
+LOCK_LIST = REPO_DIR / "requirements.lock"
+SHAPING_PACKAGES = ("weasyprint", "markdown-it-py", "mdit-py-plugins", "babel", "jinja2", "pyyaml", "pydyf",
+                    "fonttools", "pillow", "tinycss2", "cssselect2", "tinyhtml5")
 
 
 def _tree_digest(folder: Path, patterns: tuple[str, ...]) -> list[str]:
@@ -49,15 +48,16 @@ def _tree_digest(folder: Path, patterns: tuple[str, ...]) -> list[str]:
 
 
 def code_key() -> str:
-    """The pipeline's own code and the versions of the libraries that shape its output: a new release
-    of either rebuilds everything, even if __version__ was not bumped."""
+    """The pipeline's own code, the locked dependency set and the installed versions of the libraries
+    that shape its output: a new release of any of them rebuilds everything."""
     versions = []
-    for package in ("weasyprint", "markdown-it-py", "mdit-py-plugins", "babel", "jinja2", "pyyaml", "pydyf"):
+    for package in SHAPING_PACKAGES:
         try:
             versions.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{package}=none")
-    return digest(__version__, *versions, *_tree_digest(Path(__file__).parent.parent, ("**/*.py",)))
+    return digest(__version__, file_digest(LOCK_LIST), *versions,
+                  *_tree_digest(Path(__file__).resolve().parent.parent, ("**/*.py",)))
 
 
 def assets_key(config: Config) -> str:
@@ -65,24 +65,11 @@ def assets_key(config: Config) -> str:
     return digest(code_key(), *_tree_digest(config.templates, ("*.css",)), *_tree_digest(config.fonts, ("*.ttf",)))
 
 
-def global_key(config: Config, assets: str | None = None) -> str:
-    """Everything every page depends on: templates, assets, config, interface strings, versions."""
-    messages = []
-    for base in (config.translations_dir, REPO_DIR / "translations"):
-        messages.extend(_tree_digest(base, ("messages.pot", "*/LC_MESSAGES/messages.po")))
-    return digest(assets or assets_key(config), *_tree_digest(config.templates, ("*.html",)),
-                  file_digest(config.root / CONFIG_FILE), repr(config), *messages)
-
-
-def article_key(base: str, config: Config, article_bytes: bytes, slug: str, images: list[str]) -> str:
-    """Everything one article's editions depend on: its text, every catalog and approval, images."""
-    parts: list[str | bytes] = [base, article_bytes, slug]
-    for lang in config.languages:
-        folder = config.translations_dir / lang
-        parts.extend([lang, file_digest(folder / f"{slug}.po"), file_digest(folder / f"{slug}.approvals")])
-    for image in sorted(images):
-        parts.extend([image, file_digest(config.root / image)])
-    return digest(*parts)
+def global_key(config: Config, assets: str, interface: tuple[tuple[str, bytes | None, bytes | None], ...]) -> str:
+    """Everything every page depends on: templates, assets, config, interface strings as read."""
+    messages = [part for lang, po, pot in interface for part in (lang, po or b"-", pot or b"-")]
+    return digest(assets, *_tree_digest(config.templates, ("*.html",)), file_digest(config.root / CONFIG_FILE),
+                  repr(config), *messages)
 
 
 @dataclass
@@ -91,7 +78,7 @@ class ArticleEntry:
 
     key: str
     slug: str
-    images: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # paths under the root
     langs: list[str] = field(default_factory=list)  # the article's languages
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # rel path -> {"sha", "source"}
     held: dict[str, dict[str, object]] = field(default_factory=dict)  # lang -> Hold fields
@@ -101,48 +88,80 @@ class ArticleEntry:
                 "outputs": self.outputs, "held": self.held}
 
     @classmethod
-    def from_json(cls, data: object) -> ArticleEntry | None:
+    def from_json(cls, data: object) -> ArticleEntry:
+        """An entry read back; ValueError when anything in it is not what a build writes."""
         if not isinstance(data, dict):
-            return None
+            raise ValueError("an entry is not a mapping")
         try:
             entry = cls(str(data["key"]), str(data["slug"]), [str(i) for i in data.get("images", [])],
                         [str(lang) for lang in data.get("langs", [])],
                         {str(k): {"sha": str(v["sha"]), "source": str(v.get("source", ""))}
                          for k, v in data.get("outputs", {}).items()},
                         {str(k): dict(v) for k, v in data.get("held", {}).items()})
-        except (KeyError, TypeError, AttributeError, ValueError):
-            return None
+        except (KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"a malformed entry ({type(err).__name__})") from None
+        bad = [rel for rel in entry.outputs if Output.parse(rel) is None]
+        if bad or not SLUG_RE.match(entry.slug) or any(lang not in LANGUAGES for lang in (*entry.langs, *entry.held)):
+            raise ValueError(f"an output path no build writes ({(bad or [entry.slug])[0][:80]!r})")
         return entry
 
 
 @dataclass
 class BuildCache:
     articles: dict[str, ArticleEntry] = field(default_factory=dict)  # article file -> entry
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)  # index pages: rel -> {"sha", "source"}
 
     @classmethod
-    def load(cls, out: Path) -> BuildCache:
+    def load(cls, state: Path, root: Path) -> tuple[BuildCache, str | None]:
+        """The cache, and a warning when it was damaged (then it is empty: everything is rebuilt)."""
         try:
-            data = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
+            raw = read_optional(state / CACHE_FILE, root, CACHE_FILE, MAX_STATE_BYTES)
+            data = json.loads(raw) if raw is not None else None
+        except (ProblemsFound, ValueError) as err:
+            return cls(), f"build cache {state.name}/{CACHE_FILE} is damaged ({_short(err)}); rebuilding everything"
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-            return cls()
-        cache = cls()
-        articles = data.get("articles")
-        if not isinstance(articles, dict):
-            return cls()
-        for name, raw in articles.items():
-            entry = ArticleEntry.from_json(raw)
-            if entry is None:
-                continue  # a damaged entry only costs a rebuild of that article
-            cache.articles[str(name)] = entry
-        return cache
+            return cls(), None  # none yet, or written by another version: a full build, nothing to report
+        try:
+            articles = {str(k): ArticleEntry.from_json(v) for k, v in dict(data.get("articles", {})).items()}
+            pages = {str(k): {"sha": str(v["sha"]), "source": str(v["source"])}
+                     for k, v in dict(data.get("pages", {})).items()}
+            if any(Output.parse(rel) is None for rel in pages):
+                raise ValueError("an index path no build writes")
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            return cls(), f"build cache {state.name}/{CACHE_FILE} is damaged ({_short(err)}); rebuilding everything"
+        return cls(articles, pages), None
 
-    def save(self, out: Path) -> None:
-        data = {"version": CACHE_VERSION, "articles": {k: v.to_json() for k, v in sorted(self.articles.items())}}
-        atomic.write_text(out / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True))
+    def save(self, state: Path) -> None:
+        data = {"version": CACHE_VERSION, "articles": {k: v.to_json() for k, v in sorted(self.articles.items())},
+                "pages": dict(sorted(self.pages.items()))}
+        atomic.write_text(state / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True))
 
 
-def output_intact(out: Path, rel: str, record: dict[str, str] | None) -> bool:
-    """The output is on disk with exactly the bytes the cache recorded."""
-    return record is not None and file_digest(out / rel) == record.get("sha")
+Manifest = dict[str, dict[str, str]]  # "lang/slug" -> headline, dateline, date, summary
+
+
+def load_manifest(state: Path, root: Path) -> tuple[Manifest, str | None]:
+    """Every published edition with its index entry, and a warning when the file was damaged."""
+    try:
+        raw = read_optional(state / MANIFEST_FILE, root, MANIFEST_FILE, MAX_STATE_BYTES)
+        data = json.loads(raw) if raw is not None else {}
+        if not isinstance(data, dict):
+            raise ValueError("not a mapping")
+        manifest = {str(k): {str(a): str(b) for a, b in dict(v).items()} for k, v in data.items()}
+        for key in manifest:
+            lang, _, slug = key.partition("/")
+            if lang not in LANGUAGES or not SLUG_RE.match(slug):
+                raise ValueError(f"an entry no build writes ({key[:80]!r})")
+    except (ProblemsFound, ValueError, TypeError) as err:
+        return {}, f"manifest {state.name}/{MANIFEST_FILE} is damaged ({_short(err)}); the indexes are rebuilt " \
+                   "from what this build renders"
+    return manifest, None
+
+
+def save_manifest(state: Path, manifest: Manifest) -> None:
+    atomic.write_text(state / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def _short(err: Exception) -> str:
+    text = err.problems[0].message if isinstance(err, ProblemsFound) else str(err)
+    return text[:120]

@@ -1,15 +1,15 @@
 """Build progress for people.
 
 In: the build's events (how many articles to render, each one done).
-Out: on a terminal, a bar with counts and ETA on stderr; in CI or when stderr is not a terminal,
-plain lines; with --quiet, nothing (the summary is printed by the CLI).
+Out: on a terminal, click's progress bar on stderr, sized to the terminal's width; with --verbose,
+one line per article on stderr; otherwise (a pipe, CI, --quiet) nothing: stdout carries only the
+report.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import time
+from typing import Any
 
 import click
 
@@ -18,28 +18,20 @@ from pipeline.build.run import Progress
 
 class Bar(Progress):
     def __init__(self) -> None:
-        self.total = self.done = 0
-        self.started = 0.0
+        self.bar: Any = None
 
     def start(self, total: int) -> None:
-        self.total, self.done, self.started = total, 0, time.monotonic()
-        self._draw("")
+        self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr, width=0, show_eta=True,
+                                     show_pos=True, item_show_func=lambda item: (item or "")[:24])
+        self.bar.__enter__()
 
     def advance(self, label: str) -> None:
-        self.done += 1
-        self._draw(label)
+        self.bar.update(1, current_item=label)
 
     def finish(self) -> None:
-        click.echo("", err=True)
-
-    def _draw(self, label: str) -> None:
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
-        line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} articles"
-                f"  ETA {eta:4.0f} s  {label[-40:]:<40}")
-        click.echo(line, err=True, nl=False)
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 class Lines(Progress):
@@ -55,9 +47,9 @@ class Lines(Progress):
         click.echo(f"[{self.done}/{self.total}] {label}", err=True)
 
 
-def make_progress(quiet: bool) -> Progress:
-    if quiet:
+def make_progress(quiet: bool, verbose: bool = False) -> Progress:
+    if verbose:
+        return Lines()
+    if quiet or not sys.stderr.isatty():
         return Progress()
-    if sys.stderr.isatty() and not os.environ.get("CI"):
-        return Bar()
-    return Lines()
+    return Bar()

@@ -16,11 +16,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipeline.config import Config
+from pipeline.editions.pages import EditionPage
 from pipeline.errors import Problem
-from pipeline.formats.templates import EditionPage
 from pipeline.sources.articles import Article
 from pipeline.text import markdown as markup
-from pipeline.text.localize import convert_digits, digit_system, format_date
+from pipeline.text.characters import convert_digits
+from pipeline.text.localize import digit_system, format_date
+from pipeline.text.urdu import urdu_text_html
 from pipeline.translation.segments import NOTE_CONTEXT, Translate, field_values, normalize
 
 TextHtml = Callable[[str], str]
@@ -40,8 +42,6 @@ def identity(_context: str | None, source: str) -> str:
 def text_html_for(lang: str, config: Config) -> TextHtml:
     """How a run of text becomes HTML in this language (escaping; for Urdu also digits and bidi)."""
     if lang == "ur":
-        from pipeline.text.urdu import urdu_text_html
-
         system = digit_system(lang, config.digits)
         return lambda text: urdu_text_html(text, system)
     return lambda text: markup.render_inline_text(text)

@@ -1,0 +1,78 @@
+"""The output formats, in one table.
+
+In: nothing; each row names a format, what it is made from, where it is written and how.
+Out: `FORMATS` (name -> `Format`). The build asks the table for every output path (`Format.path`,
+filled by `pipeline.build.outputs.Output`) and, for the formats made from one edition, for the key of
+what the output is made from and the function that makes it (`EditionJob` in, bytes and warnings
+out). A new format is a new module and a row here.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.config import Config
+from pipeline.editions.pages import EditionPage
+from pipeline.formats import pdf
+from pipeline.runtime.hashing import digest
+
+
+@dataclass(frozen=True)
+class EditionJob:
+    """What the formats of one edition are made from."""
+
+    page: EditionPage
+    config: Config
+    translations: gettext.NullTranslations
+    html: str  # the page, rendered from the templates
+    media: dict[str, bytes] = field(default_factory=dict)  # the edition's images as read for it
+    assets: str = ""  # the key of the stylesheets, fonts and code
+
+
+Render = Callable[[EditionJob], tuple[bytes, list[str]]]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    made_from: str  # "edition", "language", "publication" or "file" (a copy)
+    path: str  # the output path, with {lang}, {slug} or {name}
+    help: str
+    source: Callable[[EditionJob], str] | None = None  # edition formats: the key of what it is made from
+    render: Render | None = None  # edition formats: the bytes
+
+
+def _html(job: EditionJob) -> tuple[bytes, list[str]]:
+    return job.html.encode("utf-8"), []
+
+
+def _pdf_css(job: EditionJob) -> str:
+    return pdf.page_css(job.config.page_size, job.page.lang, job.config.digits, job.translations)
+
+
+def _pdf_source(job: EditionJob) -> str:
+    return digest(job.assets, job.html, _pdf_css(job), *(part for name, data in sorted(job.media.items())
+                                                         for part in (name, digest(data))))
+
+
+def _pdf(job: EditionJob) -> tuple[bytes, list[str]]:
+    page_rel = FORMATS["html"].path.format(lang=job.page.lang, slug=job.page.slug)
+    return pdf.render_pdf(job.html, page_rel, _pdf_css(job),
+                          pdf.Sources(job.config.templates, job.config.fonts, job.media),
+                          base_url=job.config.base_url, assets=job.assets)
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("html", "edition", "{lang}/{slug}.html", "the article's web page",
+           source=lambda job: digest(job.html), render=_html),
+    Format("pdf", "edition", "{lang}/{slug}.pdf", "the printable PDF, made from the web page",
+           source=_pdf_source, render=_pdf),
+    Format("index", "language", "{lang}/index.html", "the list of a language's stories, newest first"),
+    Format("landing", "publication", "index.html", "the front door: one link per language"),
+    Format("asset", "file", "assets/{name}", "a stylesheet, copied from templates/"),
+    Format("font", "file", "fonts/{name}", "a font file or its licence, copied from fonts/"),
+    Format("media", "file", "media/{name}", "an image an article uses, copied from the publication"),
+)}
+EDITION_FORMATS = tuple(name for name, f in FORMATS.items() if f.made_from == "edition")

@@ -1,46 +1,117 @@
-"""The one place that drives WeasyPrint.
+"""PDF: the one place that drives WeasyPrint.
 
-In: the HTML of one edition page, the file path the page is published at (for relative URLs),
-and the page CSS of its language (size, running labels, digits).
+In: the HTML of one edition page, where it is published (`<lang>/<slug>.html`), the page CSS of its
+language (size, running labels, digits), the folders and image bytes the page may use, and the
+publication's public URL (or none).
 Out: PDF bytes: fonts embedded and subset, metadata from the page's <meta> tags, `/Lang` from
-<html lang>, identical bytes for identical input. Nothing outside the allowed folders is read and
-nothing is fetched from the network.
+<html lang>, identical bytes for identical input in any folder on any machine. The page is laid out
+under a virtual address (`VIRTUAL_ROOT`), so no path of the build machine reaches the PDF; links
+between pages become absolute links under `base_url`, or plain text when there is none. Nothing is
+read but the stylesheets and fonts of the repository and the edition's own images, and nothing is
+fetched from the network. One PDF renders at a time in a process (WeasyPrint's text stack is not
+thread-safe: a Dask worker runs tasks in threads).
 
-WeasyPrint is imported lazily: a build with nothing to render must not pay for it.
+WeasyPrint is imported in one place, `weasyprint_module()`, and only when a PDF is rendered.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes.util
 import gc
+import gettext
 import hashlib
+import io
 import logging
+import mimetypes
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import ModuleType
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
-if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration
+from pipeline.languages import direction
+from pipeline.text.localize import digit_system
 
-_font_config: FontConfiguration | None = None
-_counter_style: Any = None  # @counter-style rules (Urdu list and page digits) of the cached stylesheet
-_assets: str | None = None  # the assets key the caches below were filled under
-_stylesheets: dict[tuple[str, str], Any] = {}  # parsed once per process: (path or text, digest) -> CSS
-_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
-
-
+VIRTUAL_ROOT = "https://publication.invalid/"  # .invalid never resolves (RFC 2606): nothing is fetched
 RENDER_TIMEOUT = 300  # seconds for one PDF; a 200-page Urdu article takes about a minute
+_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
+_ANCHOR = re.compile(r'<a ([^>]*?)href="([^"]*)"')
+_render_lock = threading.Lock()
+_import_lock = threading.Lock()
 
 
 class RenderTimeout(BaseException):
-    """One PDF took longer than RENDER_TIMEOUT: the build reports it and goes on with the others.
+    """One PDF took longer than its limit: the build reports it and goes on with the others.
 
     A BaseException, so that WeasyPrint's own `except Exception` (around image and font loading)
     cannot swallow it when the alarm rings there."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What a page may load: the published site's assets/ and fonts/ come from these folders, media/
+    from the images read for this edition (path under the root -> bytes)."""
+
+    templates: Path
+    fonts: Path
+    media: dict[str, bytes] = field(default_factory=dict)
+
+
+def _no_library_search(_name: str) -> None:
+    return None
+
+
+def weasyprint_module() -> ModuleType:
+    """The one import of WeasyPrint, only when a PDF is to be made.
+
+    WeasyPrint hands cffi several names per native library; cffi sends each name without a full
+    soname to `ctypes.util.find_library`, which on Linux runs ldconfig, gcc and ld: 86 processes and
+    about 0.2-0.3 s on every import (measured here). Every candidate list also holds the real soname
+    (`libpango-1.0.so.0`), which the dynamic loader opens directly, so during the import the search
+    answers "not found" at once. If that import fails, or HarfBuzz's subsetter is missing (PDFs would
+    be about 5x slower), it is discarded and WeasyPrint is imported the ordinary way."""
+    with _import_lock:
+        if "weasyprint.text.ffi" not in sys.modules and sys.platform.startswith("linux"):
+            original = ctypes.util.find_library
+            ctypes.util.find_library = _no_library_search
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints install hints on failure
+                    import weasyprint.text.ffi  # the one lazy import of WeasyPrint (fast path)
+                if weasyprint.text.ffi.harfbuzz_subset is None:
+                    raise OSError("no HarfBuzz subsetter by soname")
+            except Exception:  # an OSError from dlopen or anything else: take the ordinary path
+                for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+                    del sys.modules[name]
+            finally:
+                ctypes.util.find_library = original
+        import weasyprint  # the one lazy import of WeasyPrint (ordinary path, or already imported)
+        import weasyprint.css.counters
+        import weasyprint.text.fonts  # the submodules the renderer uses
+
+        return weasyprint
+
+
+def links_for_print(html: str, page_rel: str, base_url: str | None) -> str:
+    """Links between pages are relative in the HTML; in a PDF they would point into the build machine.
+    Make them absolute under `base_url`, or plain text (an <a> without href) when there is none."""
+    page_url = urljoin(base_url or VIRTUAL_ROOT, page_rel)
+
+    def fix(match: re.Match[str]) -> str:
+        attributes, href = match.group(1), match.group(2)
+        if href.startswith("#") or re.match(r"^(https?|mailto):", href, re.I):
+            return match.group(0)
+        if base_url is None:
+            return f"<a {attributes}".rstrip() + " data-href-removed=\"\""
+        return f'<a {attributes}href="{urljoin(page_url, href)}"'
+
+    return _ANCHOR.sub(fix, html)
 
 
 @contextlib.contextmanager
@@ -71,41 +142,43 @@ def _deadline(seconds: int) -> Iterator[None]:
         raise RenderTimeout(f"rendering took longer than {seconds} s")
 
 
-def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher
+def resolve_virtual(url: str, sources: Sources) -> bytes | None:
+    """The bytes behind a virtual URL of the published site, or None when it is not one we serve."""
+    parts = urlsplit(url)
+    if not url.startswith(VIRTUAL_ROOT) or parts.query:
+        return None
+    path = PurePosixPath(unquote(parts.path).lstrip("/"))
+    if ".." in path.parts or len(path.parts) < 2:
+        return None
+    top, rest = path.parts[0], PurePosixPath(*path.parts[1:]).as_posix()
+    if top == "media":
+        return sources.media.get(rest)
+    folder = {"assets": sources.templates, "fonts": sources.fonts}.get(top)
+    if folder is None or len(path.parts) != 2:
+        return None
+    candidate = folder / rest
+    if not candidate.is_file() or not candidate.resolve().is_relative_to(folder.resolve()):
+        return None
+    return candidate.read_bytes()
 
-    class RestrictedFetcher(URLFetcher):  # type: ignore[misc,valid-type]
-        """Serves file:// URLs under the allowed folders only; refuses everything else.
 
-        `aliases` map folders of the published site onto their sources (dist/assets -> templates,
-        dist/fonts -> fonts, dist/media -> the publication root); anything else in the output folder
-        is refused, so a PDF never reads what an earlier build (or anyone else) left there."""
+def _fetcher(wp: ModuleType, sources: Sources) -> Any:
+    class VirtualFetcher(wp.urls.URLFetcher):  # type: ignore[misc,name-defined]
+        """Serves the virtual site only; every other URL (file:, http:, data:) is refused and noted."""
 
-        def __init__(self, allowed: tuple[Path, ...], aliases: tuple[tuple[Path, Path], ...]) -> None:
-            super().__init__(allowed_protocols=("file",))
-            self.allowed = tuple(p.resolve() for p in allowed)
-            self.aliases = tuple((a.resolve(), b.resolve()) for a, b in aliases)
-            self.denied = tuple({a.parent for a, _ in self.aliases})  # the output folder
-            self.refused: list[str] = []
+        refused: list[str]
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            from urllib.parse import unquote, urlsplit
-
-            parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-            aliased = False
-            for published, source in self.aliases if path is not None else ():
-                if path.is_relative_to(published):
-                    path, aliased = (source / path.relative_to(published)).resolve(), True
-                    break
-            if path is None or parts.netloc not in ("", "localhost") or not any(
-                    path.is_relative_to(folder) for folder in self.allowed) or (not aliased and any(
-                    path.is_relative_to(folder) for folder in self.denied)):
+            data = resolve_virtual(url, sources)
+            if data is None:
                 self.refused.append(url)
                 raise ValueError(f"refused: {url}")
-            return super().fetch(path.as_uri(), headers)
+            mime = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
+            return wp.urls.URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
-    return RestrictedFetcher
+    fetcher = VirtualFetcher(allowed_protocols=("https",))
+    fetcher.refused = []
+    return fetcher
 
 
 class _Collect(logging.Handler):
@@ -117,85 +190,119 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _stylesheet(key: tuple[str, str], make: Any) -> Any:
-    if key not in _stylesheets:
-        _stylesheets[key] = make()
-    return _stylesheets[key]
+class _Renderer:
+    """WeasyPrint's per-process state: one font configuration, stylesheets parsed once."""
+
+    def __init__(self) -> None:
+        self.assets: str | None = None
+        self.font_config: Any = None
+        self.counter_style: Any = None
+        self.sheets: dict[tuple[str, str], Any] = {}
+
+    def reset_for(self, assets: str, wp: ModuleType) -> None:
+        if assets != self.assets or self.font_config is None:
+            # Fonts or stylesheets changed since this (long-lived) process filled its caches: start over.
+            self.sheets.clear()
+            self.font_config = wp.text.fonts.FontConfiguration()
+            self.counter_style = wp.css.counters.CounterStyle()
+            self.assets = assets
+
+    def sheet(self, wp: ModuleType, name: str, text: str, base: str, fetcher: Any) -> Any:
+        key = (name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        if key not in self.sheets:
+            self.sheets[key] = wp.CSS(string=text, base_url=base, url_fetcher=fetcher, font_config=self.font_config,
+                                      counter_style=self.counter_style, media_type="print")
+        return self.sheets[key]
 
 
-def layout(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
-           aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
-           assets: str = "") -> tuple[Any, Any]:
+_renderer = _Renderer()
+
+
+def layout(html: str, page_rel: str, page_css: str, sources: Sources, assets: str = "") -> tuple[Any, Any]:
     """Lay a page out: (WeasyPrint Document, the URL fetcher that served it).
 
-    `page_path` is where the page will be published, for its relative URLs; `allowed` are the only
-    folders files may come from, `aliases` map published folders onto their sources. `stylesheet`
-    (the page's linked stylesheet, at its source) is parsed once per process and given to WeasyPrint
-    in place of the page's <link> tags: parsing it again for every page is about a tenth of the time
-    of a short page. Its @counter-style rules (Urdu list and page numbers) go with it."""
-    from weasyprint import CSS, HTML
-    from weasyprint.css.counters import CounterStyle
-    from weasyprint.text.fonts import FontConfiguration
-
-    global _font_config, _counter_style, _assets
-    if assets != _assets:
-        # Fonts or stylesheets changed since this (long-lived) process filled its caches: start over.
-        _stylesheets.clear()
-        _font_config = _counter_style = None
-        _assets = assets
-    if _font_config is None:
-        _font_config = FontConfiguration()
-    if _counter_style is None:
-        _counter_style = CounterStyle()
-    fetcher = _fetcher_class()(allowed, aliases)
-    sheets = []
-    if stylesheet is not None:
-        html = _STYLESHEET_LINK.sub("", html)
-        sheet_fetcher = _fetcher_class()(allowed, aliases)
-        sheets.append(_stylesheet((str(stylesheet), hashlib.sha256(stylesheet.read_bytes()).hexdigest()),
-                                  lambda: CSS(filename=str(stylesheet), url_fetcher=sheet_fetcher,
-                                              font_config=_font_config, counter_style=_counter_style,
-                                              media_type="print")))
-    sheets.append(_stylesheet(("page", page_css), lambda: CSS(string=page_css, font_config=_font_config,
-                                                              counter_style=_counter_style, media_type="print")))
-    document = HTML(string=html, base_url=page_path.resolve().as_uri(), url_fetcher=fetcher).render(
-        font_config=_font_config, counter_style=_counter_style, stylesheets=sheets)
+    The page's linked stylesheet (`assets/style.css`, from `sources.templates`) is parsed once per
+    process and given to WeasyPrint in place of the page's <link> tags, with its @counter-style rules
+    (Urdu list and page numbers)."""
+    wp = weasyprint_module()
+    _renderer.reset_for(assets, wp)
+    fetcher = _fetcher(wp, sources)
+    style = (sources.templates / "style.css").read_text(encoding="utf-8")
+    sheets = [_renderer.sheet(wp, "style.css", style, VIRTUAL_ROOT + "assets/style.css", fetcher),
+              _renderer.sheet(wp, "page", page_css, VIRTUAL_ROOT, fetcher)]
+    document = wp.HTML(string=_STYLESHEET_LINK.sub("", html), base_url=VIRTUAL_ROOT + page_rel,
+                       url_fetcher=fetcher).render(font_config=_renderer.font_config,
+                                                   counter_style=_renderer.counter_style, stylesheets=sheets)
     return document, fetcher
 
 
-def render_pdf(html: str, page_path: Path, page_css: str, allowed: tuple[Path, ...],
-               aliases: tuple[tuple[Path, Path], ...] = (), stylesheet: Path | None = None,
+def render_pdf(html: str, page_rel: str, page_css: str, sources: Sources, *, base_url: str | None = None,
                timeout: int = RENDER_TIMEOUT, assets: str = "") -> tuple[bytes, list[str]]:
     """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files), within
     `timeout` seconds. The same bytes for the same input: the PDF identifier is a hash of it."""
-    logger = logging.getLogger("weasyprint")
-    logger.propagate = False
-    collect = _Collect()
-    logger.addHandler(collect)
+    html = links_for_print(html, page_rel, base_url)
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
-    try:
-        with _deadline(timeout):
-            document, fetcher = layout(html, page_path, page_css, allowed, aliases, stylesheet, assets)
-            pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"))
-    finally:
-        logger.removeHandler(collect)
-    assert pdf is not None
+    with _render_lock:  # one PDF at a time in this process, whatever thread asks
+        logger = logging.getLogger("weasyprint")
+        logger.propagate = False
+        collect = _Collect()
+        logger.addHandler(collect)
+        try:
+            with _deadline(timeout):
+                document, fetcher = layout(html, page_rel, page_css, sources, assets)
+                pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"))
+        finally:
+            logger.removeHandler(collect)
     warnings = collect.messages + [f"refused to load {url}" for url in fetcher.refused]
     return bytes(pdf), warnings
 
 
-def _release() -> None:
+def release() -> None:
     """Drop WeasyPrint's objects before the interpreter tears its modules down: FontConfiguration's
     destructor needs them, and would otherwise print a traceback at exit."""
-    global _font_config, _counter_style
-    _stylesheets.clear()
-    _font_config = _counter_style = None
+    _renderer.sheets.clear()
+    _renderer.font_config = _renderer.counter_style = None
     gc.collect()
 
 
-atexit.register(_release)
+atexit.register(release)
 
 
 def warm_up() -> None:
     """Make this process ready to render: WeasyPrint and its text stack imported."""
-    import weasyprint.text.fonts  # noqa: F401 - importing is the slow part
+    weasyprint_module()
+
+
+def page_css(page_size: str, lang: str, digits: str, translations: gettext.NullTranslations) -> str:
+    """The print rules that depend on the edition: page size, running header sides, page labels."""
+    label = translations.gettext("Page {page} of {pages}")
+    style = "urdu-digits" if digit_system(lang, digits) == "urdu" else "decimal"
+    parts = []
+    for i, piece in enumerate(label.replace("{pages}", "\x00P").replace("{page}", "\x00p").split("\x00")):
+        if i and piece[:1] == "P":
+            parts.append(f"counter(pages, {style})")
+        elif i and piece[:1] == "p":
+            parts.append(f"counter(page, {style})")
+        piece = piece[1:] if i else piece
+        if piece:
+            parts.append(css_string(piece))
+    start, end = ("right", "left") if direction(lang) == "rtl" else ("left", "right")
+    return (
+        f"@page {{ size: {page_size};"
+        f" @top-{start} {{ content: string(publication); }}"
+        f" @top-{end} {{ content: string(headline); }}"
+        f" @bottom-center {{ content: {' '.join(parts)}; }} }}\n"
+        f"@page :first {{ @top-{start} {{ content: none; }} @top-{end} {{ content: none; }} }}\n"
+    )
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string: quotes and backslashes escaped, and every control character (a line break
+    would end the declaration and let the text write CSS) as a hexadecimal escape."""
+    out = []
+    for char in text:
+        if char in '"\\' or ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or char in "\u2028\u2029":
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'

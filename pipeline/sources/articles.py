@@ -16,11 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.config import KNOWN_LANGUAGES, Config
+from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.sources.files import read_bytes
 from pipeline.sources.textfile import decode_text
+from pipeline.text.characters import describe, invisible_re
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"index"})  # names the build gives its own pages
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages")
 BYLINE_FIELDS = ("author", "location")
@@ -57,17 +61,14 @@ def decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
         return None, found.problems[0]
 
 
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
 def _hidden_characters(text: str, where: str) -> list[Problem]:
     """Invisible control and bidi-override characters: they can make a headline read differently
     from what it says (the "Trojan Source" trick), and they never belong in an article."""
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
-        for match in _HIDDEN.finditer(line):
+        for match in invisible_re.finditer(line):
             problems.append(Problem(where, number, None,
-                                    f"invisible character U+{ord(match.group()):04X} in column {match.start() + 1}; "
+                                    f"invisible character {describe(match.group())} in column {match.start() + 1}; "
                                     "delete it (retype the line if you cannot see it)"))
     return problems[:20]
 
@@ -90,10 +91,11 @@ def split_front_matter(text: str, where: str) -> tuple[str | None, str, int, Pro
 def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple[Article | None, list[Problem]]:
     """One file (or its bytes, already read) to an Article, or None and every problem found in it."""
     where = config.display(path)
-    data = path.read_bytes() if data is None else data
-    if len(data) > MAX_ARTICLE_BYTES:
-        return None, [Problem(where, None, None,
-                              f"file is {len(data):,} bytes; articles are limited to {MAX_ARTICLE_BYTES:,}")]
+    if data is None:
+        try:
+            data = read_article_bytes(path, config)
+        except ProblemsFound as found:
+            return None, found.problems
     text, problem = decode(data, where)
     if text is None:
         return None, [problem] if problem else []
@@ -137,16 +139,17 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
     tags = reader.words(fields, "tags")
     langs = reader.words(fields, "languages")
     for lang in langs:
-        if lang not in KNOWN_LANGUAGES:
+        if lang not in LANGUAGES:
             reader.add(fields["languages"][1], "languages",
-                       f'unknown language "{lang}"; use codes from {sorted(KNOWN_LANGUAGES)}')
-    if langs and "en" not in langs:
+                       f'unknown language "{lang}"; use codes from {sorted(LANGUAGES)}')
+    if langs and SOURCE_LANGUAGE not in langs:
         reader.add(fields["languages"][1], "languages", "must include en, the source language")
     slug = reader.text(fields, "slug", required=False, one_line=True) or path.stem
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         line = fields["slug"][1] if "slug" in fields else 1
-        reader.add(line, "slug", f'"{slug}" is not a valid slug: use lowercase a-z, 0-9 and single hyphens '
-                                 "(rename the file or set slug:)")
+        why = "is the name of a page the pipeline makes" if slug in RESERVED_SLUGS else \
+            "is not a valid slug: use lowercase a-z, 0-9 and single hyphens"
+        reader.add(line, "slug", f'"{slug}" {why} (rename the file or set slug:)')
     if not body.strip():
         reader.add(body_line, "body", "the article has no body; write it after the closing ---")
     if reader.problems or date is None:
@@ -158,13 +161,30 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
     ), []
 
 
+def read_article_bytes(path: Path, config: Config) -> bytes:
+    """An article file's bytes: a regular file inside the root, at most MAX_ARTICLE_BYTES."""
+    try:
+        return read_bytes(path, config.root, config.display(path), MAX_ARTICLE_BYTES)
+    except ProblemsFound as found:
+        if "limit" in found.problems[0].message:
+            raise ProblemsFound([Problem(config.display(path), None, None,
+                                         f"file is too big; articles are limited to {MAX_ARTICLE_BYTES:,} bytes: "
+                                         "split it into several articles")]) from None
+        raise
+
+
+def article_files(config: Config) -> list[Path]:
+    """The article files, in name order (whatever they are: reading refuses what is not a file)."""
+    return sorted(config.articles_dir.glob("*.md")) if config.articles_dir.is_dir() else []
+
+
 def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
     """Every article under `articles/`, newest first, and every problem of every file."""
     articles: list[Article] = []
     problems: list[Problem] = []
     if not config.articles_dir.is_dir():
         return [], [NO_ARTICLES]
-    for path in sorted(config.articles_dir.glob("*.md")):
+    for path in article_files(config):
         article, found = load_article(path, config)
         problems.extend(found)
         if article is not None:

@@ -30,7 +30,9 @@ import yaml
 
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.runtime import atomic
+from pipeline.sources.files import read_bytes
 from pipeline.sources.textfile import decode_text as decode_story
+from pipeline.text.characters import describe, invisible_re
 
 __all__ = [
     "Story",
@@ -46,6 +48,7 @@ DATELINE_SHAPE = "(Publish from PLACE)"
 BYLINE_SHAPE = "(By: NAME: PLACE: Month D, YYYY)"
 SLUG_MAX_WORDS = 8
 SLUG_MAX_CHARS = 60
+MAX_STORY_BYTES = 2_000_000
 
 _DATELINE_RE = re.compile(
     r"^\(\s*publish(?:ed)?\s+from\s*:?\s*(?P<place>.*?)\s*\)$", re.IGNORECASE
@@ -56,11 +59,6 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _EDITORIAL_NOTE_RE = re.compile(r"^editorial\s+note\s*:?$", re.IGNORECASE)
-# Characters YAML cannot carry in a block scalar (controls, line/paragraph
-# separators) and that are never intended in a story: reported, not guessed at.
-_FORBIDDEN_CHARS_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
-)
 
 _MONTHS: dict[str, int] = {}
 for _number in range(1, 13):
@@ -141,181 +139,107 @@ def _parse_date(
 def _parse(text: str, source: str) -> tuple[Story, int]:
     """Parse and also return the headline's line number (for later problems)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
     # (line number, stripped text) of every non-empty line.
-    content = [
-        (number, line.strip())
-        for number, line in enumerate(lines, start=1)
-        if line.strip()
-    ]
+    content = [(number, line.strip()) for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
     if not content:
-        raise ProblemsFound(
-            [
-                Problem(
-                    source,
-                    None,
-                    None,
-                    f"file is empty; expected {DATELINE_SHAPE}, {BYLINE_SHAPE}, a headline and the body",
-                )
-            ]
-        )
-
-    problems: list[Problem] = []
-    for number, line in content:
-        bad = _FORBIDDEN_CHARS_RE.search(line)
-        if bad:
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    None,
-                    f"invisible control character U+{ord(bad.group()):04X} in the text; delete it "
-                    "(a line separator must be a normal line break)",
-                )
-            )
-
-    position = 0
-    dateline = ""
-    number, line = content[position]
-    match = _DATELINE_RE.match(line)
-    if match and match["place"]:
-        dateline = _squash(match["place"])
-        position += 1
-    elif _BYLINE_RE.match(line):
-        problems.append(
-            Problem(
-                source,
-                number,
-                "dateline",
-                f"missing; expected {DATELINE_SHAPE} as the first line, before the byline",
-            )
-        )
-    else:
-        problems.append(
-            Problem(
-                source,
-                number,
-                "dateline",
-                f"expected {_shown(DATELINE_SHAPE)}, found {_shown(line)}",
-            )
-        )
-        position += 1
-
-    author = location = ""
-    date: datetime.date | None = None
-    if position >= len(content):
-        problems.append(
-            Problem(
-                source,
-                content[-1][0],
-                "byline",
-                f"missing; expected {BYLINE_SHAPE} after the dateline",
-            )
-        )
-    else:
-        number, line = content[position]
-        match = _BYLINE_RE.match(line)
-        parts = [_squash(part) for part in match["inner"].split(":")] if match else []
-        if len(parts) == 3 and all(parts):
-            author, location = parts[0], parts[1]
-            date, problem = _parse_date(parts[2], source, number)
-            if problem:
-                problems.append(problem)
-            position += 1
-        elif line.startswith("("):
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    "byline",
-                    f"expected {_shown(BYLINE_SHAPE)}, found {_shown(line)}",
-                )
-            )
-            position += 1
-        else:  # The byline line is missing; this line is probably the headline.
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    "byline",
-                    f"missing; expected {BYLINE_SHAPE} on the line after the dateline",
-                )
-            )
-
+        raise ProblemsFound([Problem(source, None, None, f"file is empty; expected {DATELINE_SHAPE}, "
+                                                         f"{BYLINE_SHAPE}, a headline and the body")])
+    problems = _invisible(content, source)
+    dateline, position = _dateline(content, source, problems)
+    author, location, date, position = _byline(content, position, source, problems)
     rest = content[position:]
-    marker = next(
-        (i for i, (_, line) in enumerate(rest) if _EDITORIAL_NOTE_RE.match(line)), None
-    )
-    main, note = (rest, []) if marker is None else (rest[:marker], rest[marker + 1 :])
-
-    headline, headline_line, body = "", 0, []
-    if not rest:
-        problems.append(
-            Problem(
-                source,
-                content[-1][0],
-                "headline",
-                "missing; the file ends after the byline; expected a headline line followed by the story paragraphs",
-            )
-        )
-    elif not main:
-        problems.append(
-            Problem(
-                source,
-                rest[0][0],
-                "headline",
-                'missing; found "Editorial Note" where the headline should be; '
-                "expected a headline line and the story paragraphs before the editorial note",
-            )
-        )
-    else:
-        headline_line, headline = main[0][0], _squash(main[0][1])
-        body = [line for _, line in main[1:]]
-        if not body:
-            where = rest[marker][0] if marker is not None else headline_line
-            problems.append(
-                Problem(
-                    source,
-                    where,
-                    "body",
-                    f"missing; expected at least one paragraph after the headline {_shown(headline)}; "
-                    "add the story text below the headline",
-                )
-            )
-
+    marker = next((i for i, (_, line) in enumerate(rest) if _EDITORIAL_NOTE_RE.match(line)), None)
+    main, note = (rest, []) if marker is None else (rest[:marker], rest[marker + 1:])
+    headline, headline_line, body = _headline_and_body(content, rest, main, marker, source, problems)
     if marker is not None:
-        if not note:
-            problems.append(
-                Problem(
-                    source,
-                    rest[marker][0],
-                    "editorial_note",
-                    'the "Editorial Note" heading has no text after it; add the note or delete the heading',
-                )
-            )
-        for number, line in note:
-            if _EDITORIAL_NOTE_RE.match(line):
-                problems.append(
-                    Problem(
-                        source,
-                        number,
-                        "editorial_note",
-                        'second "Editorial Note" heading; keep only one',
-                    )
-                )
-
+        _check_note(rest[marker][0], note, source, problems)
     if problems or date is None:
         raise ProblemsFound(problems)
-    story = Story(
-        headline=headline,
-        dateline=dateline,
-        author=author,
-        location=location,
-        date=date,
-        body=body,
-        editorial_note=[line for _, line in note],
-    )
+    story = Story(headline=headline, dateline=dateline, author=author, location=location, date=date, body=body,
+                  editorial_note=[line for _, line in note])
     return story, headline_line
+
+
+Lines = list[tuple[int, str]]
+
+
+def _invisible(content: Lines, source: str) -> list[Problem]:
+    """Characters YAML cannot carry or that hide what a line says: reported, never guessed at."""
+    problems = []
+    for number, line in content:
+        bad = invisible_re.search(line)
+        if bad:
+            problems.append(Problem(source, number, None, f"invisible character {describe(bad.group())} in the "
+                                    "text; delete it (a line separator must be a normal line break)"))
+    return problems
+
+
+def _dateline(content: Lines, source: str, problems: list[Problem]) -> tuple[str, int]:
+    """The place from `(Publish from PLACE)`, and the position of the next line."""
+    number, line = content[0]
+    match = _DATELINE_RE.match(line)
+    if match and match["place"]:
+        return _squash(match["place"]), 1
+    if _BYLINE_RE.match(line):
+        problems.append(Problem(source, number, "dateline",
+                                f"missing; expected {DATELINE_SHAPE} as the first line, before the byline"))
+        return "", 0
+    problems.append(Problem(source, number, "dateline", f"expected {_shown(DATELINE_SHAPE)}, found {_shown(line)}"))
+    return "", 1
+
+
+def _byline(content: Lines, position: int, source: str,
+            problems: list[Problem]) -> tuple[str, str, datetime.date | None, int]:
+    """(author, location, date, position of the next line) from `(By: NAME: PLACE: DATE)`."""
+    if position >= len(content):
+        problems.append(Problem(source, content[-1][0], "byline",
+                                f"missing; expected {BYLINE_SHAPE} after the dateline"))
+        return "", "", None, position
+    number, line = content[position]
+    match = _BYLINE_RE.match(line)
+    parts = [_squash(part) for part in match["inner"].split(":")] if match else []
+    if len(parts) == 3 and all(parts):
+        date, problem = _parse_date(parts[2], source, number)
+        if problem:
+            problems.append(problem)
+        return parts[0], parts[1], date, position + 1
+    if line.startswith("("):
+        problems.append(Problem(source, number, "byline", f"expected {_shown(BYLINE_SHAPE)}, found {_shown(line)}"))
+        return "", "", None, position + 1
+    # The byline line is missing; this line is probably the headline.
+    problems.append(Problem(source, number, "byline",
+                            f"missing; expected {BYLINE_SHAPE} on the line after the dateline"))
+    return "", "", None, position
+
+
+def _headline_and_body(content: Lines, rest: Lines, main: Lines, marker: int | None, source: str,
+                       problems: list[Problem]) -> tuple[str, int, list[str]]:
+    if not rest:
+        problems.append(Problem(source, content[-1][0], "headline", "missing; the file ends after the byline; "
+                                "expected a headline line followed by the story paragraphs"))
+        return "", 0, []
+    if not main:
+        problems.append(Problem(source, rest[0][0], "headline", 'missing; found "Editorial Note" where the headline '
+                                "should be; expected a headline line and the story paragraphs before the editorial "
+                                "note"))
+        return "", 0, []
+    headline_line, headline = main[0][0], _squash(main[0][1])
+    body = [line for _, line in main[1:]]
+    if not body:
+        where = rest[marker][0] if marker is not None else headline_line
+        problems.append(Problem(source, where, "body", f"missing; expected at least one paragraph after the headline "
+                                f"{_shown(headline)}; add the story text below the headline"))
+    return headline, headline_line, body
+
+
+def _check_note(marker_line: int, note: Lines, source: str, problems: list[Problem]) -> None:
+    if not note:
+        problems.append(Problem(source, marker_line, "editorial_note",
+                                'the "Editorial Note" heading has no text after it; '
+                                "add the note or delete the heading"))
+    for number, line in note:
+        if _EDITORIAL_NOTE_RE.match(line):
+            problems.append(Problem(source, number, "editorial_note", 'second "Editorial Note" heading; keep only one'))
 
 
 # --------------------------------------------------------------------------- slug
@@ -409,16 +333,10 @@ def import_stories(
     for path in paths:
         shown = _display(path, display_root)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    f"cannot read the file ({exc.strerror or exc}); check the path",
-                )
-            )
+            # A file named on the command line may be anywhere, but it must be a regular file of sane size.
+            data = read_bytes(path, Path("/"), shown, MAX_STORY_BYTES)
+        except ProblemsFound as found:
+            problems.extend(found.problems)
             continue
         try:
             story, headline_line = _parse(decode_story(data, shown), shown)

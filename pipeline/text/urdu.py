@@ -22,24 +22,20 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.text.localize import convert_digits
+from pipeline.text.characters import BIDI_CONTROLS, DIGITS, HOUSE_DIGIT_SYSTEMS, convert_digits
 
 __all__ = ["Finding", "fix_letters", "lint_urdu", "urdu_text_html"]
 
-DIGIT_SYSTEMS = ("latin", "urdu")
 #: Fields that are not sentences: no Urdu full stop is expected at their end.
 NO_FULL_STOP_FIELDS = frozenset({"headline", "heading", "dateline", "byline.author", "byline.location"})
 
 _LTR_OPEN = '<span dir="ltr" lang="en">'
 _LTR_CLOSE = "</span>"
 
-_ARABIC_INDIC_TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_ARABIC_INDIC_TO_URDU = str.maketrans("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
-_ARABIC_INDIC_RE = re.compile("[\u0660-\u0669]")
-
-#: U+061C ARABIC LETTER MARK is a bidi control too, although the checklist does not name it.
-_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_BIDI_CONTROL_RE = re.compile(f"[{_BIDI_CONTROLS}]")
+_ARABIC_INDIC_TO_LATIN = str.maketrans(DIGITS["arabic-indic"], DIGITS["latin"])
+_ARABIC_INDIC_TO_URDU = str.maketrans(DIGITS["arabic-indic"], DIGITS["urdu"])
+_ARABIC_INDIC_RE = re.compile(f"[{DIGITS['arabic-indic']}]")
+_BIDI_CONTROL_RE = re.compile(f"[{BIDI_CONTROLS}]")
 _ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
 _URDU_PUNCTUATION = "۔،؟؛"
 #: Spaces before ۔ ، ؟ ؛ (a tatweel in between does not hide them: removing it would bring them back).
@@ -79,8 +75,8 @@ _PUNCTUATED_NUMBER_RE = re.compile("[^0-9\u06f0-\u06f9.,]")
 
 
 def _check_digits(digits: str) -> str:
-    if digits not in DIGIT_SYSTEMS:
-        raise ValueError(f"digits must be one of {', '.join(DIGIT_SYSTEMS)}, not {digits!r}")
+    if digits not in HOUSE_DIGIT_SYSTEMS:
+        raise ValueError(f"digits must be one of {', '.join(HOUSE_DIGIT_SYSTEMS)}, not {digits!r}")
     return digits
 
 

@@ -74,16 +74,16 @@ def approvals_path(translations_dir: Path, lang: str, slug: str) -> Path:
     return translations_dir / lang / f"{slug}.approvals"
 
 
-def read_approvals(path: Path, where: str) -> tuple[Approvals, list[Problem]]:
-    """Parse an approvals file; each damaged line is a problem (and approves nothing)."""
-    if not path.exists():
+def parse_approvals(data: bytes | None, where: str) -> tuple[Approvals, list[Problem]]:
+    """Parse an approvals file (None: there is none); each damaged line is a problem and approves nothing."""
+    if data is None:
         return Approvals(), []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Approvals(), [Problem(where, None, None, "approvals are not UTF-8; restore the file from git")]
     problems: list[Problem] = []
     entries: list[Approval] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return Approvals(), [Problem(where, None, None, f"cannot read approvals ({err}); restore it from git")]
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -97,9 +97,9 @@ def read_approvals(path: Path, where: str) -> tuple[Approvals, list[Problem]]:
     return Approvals(entries), problems
 
 
-def write_approvals(path: Path, entries: list[Approval]) -> None:
+def write_approvals(path: Path, entries: list[Approval], shown: str | None = None) -> None:
     text = HEADER + "".join(entry.line() + "\n" for entry in entries)
-    atomic.write_text(path, text)
+    atomic.write_text(path, text, shown=shown)
 
 
 def check_reviewer(name: str) -> str:

@@ -2,44 +2,76 @@
 
 In: an `Article` and its segments; `translations/<lang>/<slug>.po` (edited by translators in any
 PO editor) and the approvals file beside it.
-Out: `sync_catalog` creates or updates the PO file with Babel's catalog API (unchanged segments
-keep their translation; a changed segment keeps its old translation, marked fuzzy with the
-previous msgid; removed segments become obsolete entries); `segment_states` says of every segment
-whether it is translated, fuzzy and approved (`translate_gate` turns that into the `Translate`
-function the Urdu edition is rendered with, or into a `Hold`).
+Out: `read_catalog_files` reads both once (regular files inside the root, size-limited) so that a
+build renders from exactly the bytes it keys its cache on; `segment_states` says of every segment
+whether it is translated, fuzzy and approved (`gate` turns that into the `Translate` function the
+edition is rendered with, or into a `Hold`); `sync_catalog` creates or updates the PO file as GNU
+gettext writes it (unchanged segments keep their translation; a changed segment keeps its old
+translation, marked fuzzy with the previous English as `#| msgid`; removed segments become obsolete
+`#~` entries; a sync that changes nothing leaves the file byte-identical).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
-
-from pipeline.config import SOURCE_LANGUAGE, Config
+from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.runtime import atomic
 from pipeline.sources.articles import Article
-from pipeline.translation.approvals import Approval, Approvals, approvals_path, pair_hash, read_approvals
+from pipeline.sources.files import MB, read_optional
+from pipeline.text.markdown import MAX_BLOCK_CHARS
+from pipeline.text.urdu import fix_letters
+from pipeline.translation import po
+from pipeline.translation.approvals import Approval, Approvals, approvals_path, pair_hash, parse_approvals
 from pipeline.translation.segments import Segment, Translate, segment_id, segments
 
 # The English a translation was made for, kept while the translation waits for the translator and the
-# reviewer. Babel does not read `#| msgid` back, so it is also kept as the last extracted comment
-# (which Babel wraps over several `#.` lines: they are joined again on reading).
+# reviewer: as `#| msgid` while the entry is fuzzy, and as this extracted comment, which PO editors keep
+# when they clear the fuzzy flag (and the `#|` lines with it), so the reviewer still sees what changed.
 PREVIOUS_NOTE = "Previous English: "
-LANGUAGE_NAMES = {"ur": "Urdu"}
-_PO_LINE = re.compile(
-    r'^(?:#.*|\s*|(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"\s*'
-    r'|(?:#~\s*)?"(?:[^"\\]|\\.)*"\s*)$'
-)
+MAX_CATALOG_BYTES = 20 * MB
+MAX_TRANSLATION_CHARS = 2 * MAX_BLOCK_CHARS  # Urdu runs longer than English, never ten times longer
+_FUZZY_CUTOFF = 0.6
 
 
 def catalog_path(config: Config, lang: str, slug: str) -> Path:
     return config.translations_dir / lang / f"{slug}.po"
+
+
+@dataclass(frozen=True)
+class CatalogFiles:
+    """One article's catalog and approvals in one language, read once (None: no such file)."""
+
+    lang: str
+    po_where: str
+    po_data: bytes | None
+    approvals_where: str
+    approvals_data: bytes | None
+    problems: tuple[Problem, ...] = ()  # a file that could not be read
+
+
+def read_catalog_files(config: Config, lang: str, slug: str) -> CatalogFiles:
+    po_path, ap_path = catalog_path(config, lang, slug), approvals_path(config.translations_dir, lang, slug)
+    data: list[bytes | None] = []
+    problems: list[Problem] = []
+    for path in (po_path, ap_path):
+        try:
+            data.append(read_optional(path, config.root, config.display(path), MAX_CATALOG_BYTES))
+        except ProblemsFound as found:
+            data.append(None)
+            problems.extend(found.problems)
+    return CatalogFiles(lang, config.display(po_path), data[0], config.display(ap_path), data[1], tuple(problems))
+
+
+def parse_catalog(data: bytes, where: str) -> po.Catalog:
+    try:
+        return po.parse(data, where)
+    except po.PoError as err:
+        raise ProblemsFound(err.problems) from None
 
 
 @dataclass(frozen=True)
@@ -63,53 +95,69 @@ class SegmentState:
         return self.translated and not self.fuzzy and self.approval is not None
 
 
-def read_catalog(path: Path, where: str, lang: str) -> Catalog:
-    """Parse a PO file strictly; a syntax error names the file and line (the file is not touched)."""
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProblemsFound([Problem(where, None, None, "catalog is not UTF-8; save it as UTF-8")]) from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not _PO_LINE.match(line):
-            raise ProblemsFound([Problem(where, number, None,
-                                         f"PO syntax error near: {line[:60]!r}; fix it in a PO editor")])
-    try:
-        return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
-    except PoFileError as err:
-        raise ProblemsFound([Problem(where, err.lineno, None, f"PO syntax error: {err}; fix it in a PO editor")]) \
-            from None
-    except (ValueError, TypeError) as err:
-        raise ProblemsFound([Problem(where, None, None, f"cannot read catalog ({err})")]) from None
+def previous_of(entry: po.Entry) -> str | None:
+    if entry.previous_msgid:
+        return entry.previous_msgid
+    for comment in entry.extracted_comments:
+        if comment.startswith(PREVIOUS_NOTE):
+            return comment[len(PREVIOUS_NOTE):].strip()
+    return None
 
 
-def _template(article: Article, lang: str) -> Catalog:
-    template = Catalog(locale=lang, project=article.slug, fuzzy=False)
+def segment_states(article: Article, files: CatalogFiles) -> tuple[list[SegmentState], list[Problem]]:
+    """Every segment of the article with its translation, fuzziness and approval."""
+    problems: list[Problem] = list(files.problems)
+    entries: dict[tuple[str, str | None], po.Entry] = {}
+    if files.po_data is not None:
+        try:
+            catalog = parse_catalog(files.po_data, files.po_where)
+            entries = {(e.msgid, e.msgctxt): e for e in catalog.entries if e.msgid and not e.obsolete}
+        except ProblemsFound as found:
+            problems.extend(found.problems)
+    approvals, found = parse_approvals(files.approvals_data, files.approvals_where)
+    problems.extend(found)
+    states = []
     for seg in segments(article):
-        template.add(seg.source, context=seg.context, auto_comments=_auto_comments(seg))
-    return template
+        entry = entries.get((seg.source, seg.context))
+        translation = entry.msgstr if entry else ""
+        if len(translation) > MAX_TRANSLATION_CHARS:
+            problems.append(Problem(files.po_where, entry.line if entry else None, None,
+                                    f"the translation of segment {seg.id} has {len(translation):,} characters; "
+                                    f"the limit is {MAX_TRANSLATION_CHARS:,}: shorten it"))
+            translation = ""
+        fuzzy = bool(entry and entry.fuzzy)
+        approval = approvals.approval_for(seg.id, pair_hash(seg.context, seg.source, translation)) \
+            if translation else None
+        states.append(SegmentState(seg, translation, fuzzy, approval, previous_of(entry) if entry else None))
+    return states, problems
 
 
-def _auto_comments(seg: Segment) -> list[str]:
-    return [f"segment {seg.id} ({seg.context or 'body'})"]
+def translate_function(states: list[SegmentState]) -> Translate:
+    table = {(s.segment.context, s.segment.source): s.translation for s in states}
+    return lambda context, source: table[(context, source)]
 
 
-def _new_catalog(article: Article, lang: str) -> Catalog:
-    stamp = dt.datetime.combine(article.date, dt.time(0, 0), tzinfo=dt.UTC)
-    return Catalog(
-        locale=lang,
-        project=article.slug,
-        version=article.date.isoformat(),
-        msgid_bugs_address=f"English desk (articles/{article.slug}.md)",
-        last_translator=f"{LANGUAGE_NAMES.get(lang, lang)} desk",
-        header_comment=(f"# {LANGUAGE_NAMES.get(lang, lang)} translation of articles/{article.slug}.md\n"
-                        "# Translators: fill in msgstr; never edit msgid. Reviewers approve with\n"
-                        "# `pipeline approve`. Entries marked fuzzy changed in English: update them."),
-        language_team=f"{LANGUAGE_NAMES.get(lang, lang)} desk",
-        creation_date=stamp,
-        revision_date=stamp,
-        fuzzy=False,
-    )
+def load_approvals(files: CatalogFiles) -> Approvals:
+    approvals, problems = parse_approvals(files.approvals_data, files.approvals_where)
+    if problems or files.problems:
+        raise ProblemsFound([*files.problems, *problems])
+    return approvals
+
+
+def _new_catalog(article: Article, lang: str) -> po.Catalog:
+    name = LANGUAGES[lang].english_name
+    stamp = f"{article.date.isoformat()} 00:00+0000"
+    return po.Catalog(
+        header_comments=[f"{name} translation of articles/{article.slug}.md",
+                         "Translators: fill in msgstr; never edit msgid. Reviewers approve with",
+                         "`pipeline approve`. Entries marked fuzzy changed in English: update them."],
+        headers=[("Project-Id-Version", f"{article.slug} {article.date.isoformat()}"),
+                 ("Report-Msgid-Bugs-To", f"English desk (articles/{article.slug}.md)"),
+                 ("POT-Creation-Date", stamp), ("PO-Revision-Date", stamp),
+                 ("Last-Translator", f"{name} desk"), ("Language-Team", f"{name} desk"), ("Language", lang),
+                 ("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=UTF-8"),
+                 ("Content-Transfer-Encoding", "8bit"), ("Plural-Forms", "nplurals=2; plural=(n != 1);")],
+        header_flags=[], entries=[])
 
 
 @dataclass(frozen=True)
@@ -122,100 +170,85 @@ class SyncReport:
     obsolete: int
 
 
+@dataclass
+class _Merge:
+    """Old entries by key, and those no segment has claimed yet (candidates for a fuzzy match)."""
+
+    old: dict[tuple[str, str | None], po.Entry]
+    unclaimed: dict[tuple[str, str | None], po.Entry] = field(default_factory=dict)
+
+    def take(self, seg: Segment) -> po.Entry | None:
+        return self.unclaimed.pop((seg.source, seg.context), None)
+
+    def closest(self, seg: Segment) -> po.Entry | None:
+        """The unclaimed translated entry of the same field whose English is most like this one, by words
+        (comparing word lists keeps this fast on long paragraphs)."""
+        words = seg.source.split()
+        best, best_ratio = None, _FUZZY_CUTOFF
+        for (msgid, context), entry in self.unclaimed.items():
+            if context != seg.context or not entry.msgstr:
+                continue
+            matcher = difflib.SequenceMatcher(a=words, b=msgid.split(), autojunk=False)
+            if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio \
+                    and (ratio := matcher.ratio()) > best_ratio:
+                best, best_ratio = entry, ratio
+        if best is not None:
+            del self.unclaimed[(best.msgid, best.msgctxt)]
+        return best
+
+
+def _entry_for(seg: Segment, merge: _Merge, approvals: Approvals) -> po.Entry:
+    comments = [f"segment {seg.id} ({seg.context or 'body'})"]
+    entry = merge.take(seg)
+    if entry is not None:
+        kept = [c for c in entry.extracted_comments if c.startswith(PREVIOUS_NOTE)]
+        previous = previous_of(entry)
+        if previous and not entry.fuzzy and approvals.approval_for(seg.id, pair_hash(seg.context, seg.source,
+                                                                                     entry.msgstr)):
+            kept = []  # the reviewer approved the update: the old English has done its work
+        entry.extracted_comments = comments + kept
+        return entry
+    old = merge.closest(seg)
+    if old is None:
+        return po.Entry(msgid=seg.source, msgctxt=seg.context, extracted_comments=comments)
+    previous = old.msgid
+    fresh = po.Entry(msgid=seg.source, msgctxt=seg.context, msgstr=old.msgstr,
+                     translator_comments=old.translator_comments,
+                     extracted_comments=[*comments, PREVIOUS_NOTE + " ".join(previous.split())],
+                     previous_msgid=previous, previous_msgctxt=old.msgctxt if old.msgctxt != seg.context else None)
+    fresh.set_fuzzy(True)
+    return fresh
+
+
 def sync_catalog(article: Article, lang: str, config: Config) -> SyncReport:
-    """Create or update the article's catalog. Never loses a translation; re-running is harmless."""
+    """Create or update the article's catalog. Never loses a translation; re-running changes nothing."""
     path = catalog_path(config, lang, article.slug)
-    template = _template(article, lang)
-    created = not path.exists()
-    if created:
-        catalog = _new_catalog(article, lang)
-        for message in template:
-            if message.id:
-                catalog.add(message.id, context=message.context, auto_comments=message.auto_comments)
-    else:
-        catalog = read_catalog(path, config.display(path), lang)
-        previous = {_key(m): _previous_of(m) for m in catalog if m.id}
-        catalog.update(template, update_creation_date=False)
-        approvals = load_approvals(config, lang, article.slug)
-        for message in catalog:
-            if not message.id or not message.string:
-                continue
-            old = (str(message.previous_id[0]) if message.previous_id else None) or previous.get(_key(message))
-            seg_id = segment_id(message.context, str(message.id))
-            pair = pair_hash(message.context, str(message.id), str(message.string))
-            if not old or old == message.id or (not message.fuzzy and approvals.approval_for(seg_id, pair)):
-                continue
-            # Keep the English the translation was made for until a reviewer approves the update:
-            # as `#| msgid` while fuzzy, and as an extracted comment that PO editors keep.
-            message.previous_id = [old] if message.fuzzy else []
-            message.auto_comments = [*message.auto_comments, PREVIOUS_NOTE + " ".join(old.split())]
-    written = write_catalog(path, catalog)
-    current = [m for m in catalog if m.id]
-    return SyncReport(path, created, written,
-                      new=sum(1 for m in current if not m.string),
-                      fuzzy=sum(1 for m in current if m.fuzzy),
-                      obsolete=len(catalog.obsolete))
+    files = read_catalog_files(config, lang, article.slug)
+    if files.problems:
+        raise ProblemsFound(files.problems)
+    created = files.po_data is None
+    catalog = _new_catalog(article, lang) if created else parse_catalog(files.po_data or b"", files.po_where)
+    approvals = load_approvals(files)
+    current = [e for e in catalog.entries if not e.obsolete and e.msgid]
+    merge = _Merge({(e.msgid, e.msgctxt): e for e in current})
+    merge.unclaimed = dict(merge.old)
+    entries = [_entry_for(seg, merge, approvals) for seg in segments(article)]
+    for entry in entries:
+        if entry.previous_msgid and not entry.fuzzy:
+            entry.previous_msgid = entry.previous_msgctxt = None  # `#|` belongs to fuzzy entries only
+    keys = {(x.msgid, x.msgctxt) for x in entries}
+    earlier = [e for e in catalog.entries if e.obsolete and (e.msgid, e.msgctxt) not in keys]
+    gone = [e for e in merge.unclaimed.values() if e.msgstr]
+    for entry in gone:
+        entry.obsolete = True
+    catalog.entries = entries + gone + earlier
+    written = atomic.write_bytes(path, po.dumps(catalog), shown=config.display(path))
+    return SyncReport(path, created, written, new=sum(1 for e in entries if not e.msgstr),
+                      fuzzy=sum(1 for e in entries if e.fuzzy), obsolete=len(gone) + len(earlier))
 
 
-def write_catalog(path: Path, catalog: Catalog) -> bool:
-    """Write a catalog atomically, keeping previous msgids; False when nothing changed."""
-    for message in catalog:
-        if message.id and message.fuzzy and not message.previous_id and (old := _previous_of(message)):
-            message.previous_id = [old]
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=79, include_previous=True, sort_output=False)
-    return atomic.write_bytes(path, buffer.getvalue())
-
-
-def _key(message: Message) -> tuple[str, str | None]:
-    return (str(message.id), message.context)
-
-
-def _previous_of(message: Message) -> str | None:
-    if message.previous_id:
-        return str(message.previous_id[0])
-    for i, comment in enumerate(message.auto_comments):
-        if comment.startswith(PREVIOUS_NOTE):
-            return " ".join([comment[len(PREVIOUS_NOTE):], *message.auto_comments[i + 1:]]).strip()
-    return None
-
-
-def segment_states(article: Article, lang: str, config: Config) -> tuple[list[SegmentState], list[Problem]]:
-    """Every segment of the article with its translation, fuzziness and approval."""
-    path = catalog_path(config, lang, article.slug)
-    problems: list[Problem] = []
-    messages: dict[tuple[str, str | None], Message] = {}
-    if path.exists():
-        try:
-            catalog = read_catalog(path, config.display(path), lang)
-            messages = {_key(m): m for m in catalog if m.id}
-        except ProblemsFound as found:
-            problems.extend(found.problems)
-    approvals_file = approvals_path(config.translations_dir, lang, article.slug)
-    approvals, found = read_approvals(approvals_file, config.display(approvals_file))
-    problems.extend(found)
-    states = []
-    for seg in segments(article):
-        message = messages.get((seg.source, seg.context))
-        translation = str(message.string or "") if message else ""
-        fuzzy = bool(message and message.fuzzy)
-        pair = pair_hash(seg.context, seg.source, translation)
-        approval = approvals.approval_for(seg.id, pair) if translation else None
-        states.append(SegmentState(seg, translation, fuzzy, approval, _previous_of(message) if message else None))
-    return states, problems
-
-
-def load_approvals(config: Config, lang: str, slug: str) -> Approvals:
-    path = approvals_path(config.translations_dir, lang, slug)
-    approvals, problems = read_approvals(path, config.display(path))
-    if problems:
-        raise ProblemsFound(problems)
-    return approvals
-
-
-def translate_function(states: list[SegmentState]) -> Translate:
-    table = {(s.segment.context, s.segment.source): s.translation for s in states}
-    return lambda context, source: table[(context, source)]
+def write_catalog(path: Path, catalog: po.Catalog, shown: str | None = None) -> bool:
+    return atomic.write_bytes(path, po.dumps(catalog), shown=shown)
 
 
 def orphan_catalogs(config: Config, slugs: set[str]) -> list[Problem]:
@@ -223,41 +256,35 @@ def orphan_catalogs(config: Config, slugs: set[str]) -> list[Problem]:
     slug, no file the name): reported, never deleted, as they hold translators' work."""
     problems = []
     for lang in config.languages:
-        if lang != SOURCE_LANGUAGE:
-            problems.extend(_orphans(config, lang, slugs))
-    return problems
-
-
-def _orphans(config: Config, lang: str, slugs: set[str]) -> list[Problem]:
-    folder = config.translations_dir / lang
-    problems = []
-    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-        if path.stem not in slugs and not (config.articles_dir / f"{path.stem}.md").exists():
-            problems.append(Problem(config.display(path), None, None,
-                                    f"catalog for an article that does not exist (articles/{path.stem}.md); "
-                                    "restore the article, or move the catalog out of translations/"))
+        folder = config.translations_dir / lang
+        if lang == SOURCE_LANGUAGE or not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.po")):
+            if path.stem not in slugs and not (config.articles_dir / f"{path.stem}.md").exists():
+                problems.append(Problem(config.display(path), None, None,
+                                        f"catalog for an article that does not exist (articles/{path.stem}.md); "
+                                        "restore the article, or move the catalog out of translations/"))
     return problems
 
 
 def fix_catalog_letters(config: Config, lang: str, articles: list[Article]) -> list[tuple[Path, list[str]]]:
     """Apply the Urdu lint's "fix" rows to every translation; report what changed, per catalog."""
-    from pipeline.text.urdu import fix_letters
-
     results = []
-    for article in sorted(articles, key=lambda a: a.slug):
-        path = catalog_path(config, lang, article.slug)
-        if lang != "ur" or not path.exists():
+    for article in sorted(articles, key=lambda a: a.slug) if lang == "ur" else []:
+        files = read_catalog_files(config, lang, article.slug)
+        if files.po_data is None:
             continue
-        catalog = read_catalog(path, config.display(path), lang)
+        catalog = parse_catalog(files.po_data, files.po_where)
         changes: list[str] = []
-        for message in catalog:
-            if not message.id or not message.string:
+        for entry in catalog.entries:
+            if entry.obsolete or not entry.msgid or not entry.msgstr:
                 continue
-            fixed, what = fix_letters(str(message.string), config.digits, field=message.context)
-            if fixed != message.string:
-                message.string = fixed
-                changes.extend(f"segment {segment_id(message.context, str(message.id))}: {w}" for w in what)
+            fixed, what = fix_letters(entry.msgstr, config.digits, field=entry.msgctxt)
+            if fixed != entry.msgstr:
+                entry.msgstr = fixed
+                changes.extend(f"segment {segment_id(entry.msgctxt, entry.msgid)}: {w}" for w in what)
         if changes:
-            write_catalog(path, catalog)
+            path = catalog_path(config, lang, article.slug)
+            write_catalog(path, catalog, config.display(path))
             results.append((path, changes))
     return results

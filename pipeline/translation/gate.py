@@ -1,6 +1,6 @@
 """The publishing gate for translated editions.
 
-In: an English `Article`, a target language, the config (catalogs and approvals on disk).
+In: an English `Article` and the bytes of its catalog and approvals in one language, as read once.
 Out: a `Translate` function when every segment is translated, not fuzzy and approved; otherwise a
 `Hold` saying how many segments are waiting and why, so the edition is held back and reported.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.sources.articles import Article
+from pipeline.translation.catalogs import CatalogFiles, segment_states, translate_function
 from pipeline.translation.segments import Translate, segments
 
 
@@ -27,16 +27,14 @@ class Hold:
         return f"{self.lang}/{self.slug}: held, {self.waiting} of {self.total} segments waiting ({self.reason})"
 
 
-def translator_for(article: Article, lang: str, config: Config) -> tuple[Translate | None, Hold | None,
-                                                                          list[Problem]]:
+def translator_for(article: Article, files: CatalogFiles) -> tuple[Translate | None, Hold | None, list[Problem]]:
     """(Translate, None, problems) when every segment is publishable, else (None, Hold, problems)."""
-    from pipeline.translation.catalogs import catalog_path, segment_states, translate_function
-
-    if not catalog_path(config, lang, article.slug).exists():
+    lang = files.lang
+    if files.po_data is None and not files.problems:
         total = len(segments(article))
         return None, Hold(article.slug, lang, total, total,
                           f"no catalog yet; run: pipeline translate --lang {lang}"), []
-    states, problems = segment_states(article, lang, config)
+    states, problems = segment_states(article, files)
     waiting = [s for s in states if not s.publishable]
     if problems or waiting:
         missing = sum(1 for s in waiting if not s.translated)

@@ -1,70 +1,83 @@
 """Interface strings of the templates ("Editorial Note", "By", page labels) per language.
 
-In: `translations/messages.pot` (extracted from the templates and code by `make messages`) and
-`translations/<lang>/LC_MESSAGES/messages.po`, from the publication root or, when it has none,
-from the repository.
-Out: gettext translations for rendering (compiled to `.mo` form in memory by every build, never
-written or committed), or problems naming each interface string that is missing or fuzzy: an edition is never
-rendered with English labels silently.
+In: `translations/messages.pot` (extracted from the templates by `make messages`) and the bytes of
+`translations/<lang>/LC_MESSAGES/messages.po`, from the publication root or, when it has none, from
+the repository.
+Out: gettext translations for rendering (a table in memory: no `.mo` file is written), or problems
+naming each interface string that is missing or fuzzy: an edition is never rendered with English
+labels silently.
 """
 
 from __future__ import annotations
 
 import gettext
-import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.support import Translations
-
-from pipeline.config import REPO_DIR, SOURCE_LANGUAGE, Config
+from pipeline.config import REPO_DIR, Config
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.languages import SOURCE_LANGUAGE
+from pipeline.sources.files import MB, read_optional
+from pipeline.translation import po
 
 DOMAIN = "messages"
+
+
+class TableTranslations(gettext.NullTranslations):
+    """gettext over a plain table of msgid -> msgstr (what msgfmt would compile)."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__()
+        self.table = table
+
+    def gettext(self, message: str) -> str:
+        return self.table.get(message) or message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1) if n == 1 else self.gettext(msgid2)
 
 
 def messages_po(config: Config, lang: str) -> Path:
     for base in (config.translations_dir, REPO_DIR / "translations"):
         path = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if path.exists():
+        if path.exists() or path.is_symlink():
             return path
     return REPO_DIR / "translations" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def interface_translations(config: Config, lang: str) -> tuple[gettext.NullTranslations, list[Problem]]:
+def read_interface(config: Config, lang: str) -> tuple[bytes | None, bytes | None, list[Problem]]:
+    """(messages.po bytes, messages.pot bytes, problems reading them) of a language."""
+    path = messages_po(config, lang)
+    folder = config.root if path.is_relative_to(config.root) else REPO_DIR
+    try:
+        data = read_optional(path, folder, config.display(path), 10 * MB)
+        pot = read_optional(path.parent.parent.parent / f"{DOMAIN}.pot", folder, f"{DOMAIN}.pot", 10 * MB)
+    except ProblemsFound as found:
+        return None, None, found.problems
+    return data, pot, []
+
+
+def interface_translations(config: Config, lang: str, data: bytes | None,
+                           pot: bytes | None) -> tuple[gettext.NullTranslations, list[Problem]]:
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations(), []
-    from pipeline.translation.catalogs import read_catalog
-
-    po = messages_po(config, lang)
-    where = config.display(po)
-    if not po.exists():
+    where = config.display(messages_po(config, lang))
+    if data is None:
         return gettext.NullTranslations(), [Problem(where, None, None,
                                                     "interface strings are not translated; create it with "
                                                     "`make messages` and translate it")]
     try:
-        catalog = read_catalog(po, where, lang)
-    except ProblemsFound as found:
-        return gettext.NullTranslations(), found.problems
-    wanted = _template_ids(po.parent.parent.parent / f"{DOMAIN}.pot") or {str(m.id) for m in catalog if m.id}
-    have = {str(m.id): m for m in catalog if m.id}
+        catalog = po.parse(data, where)
+        wanted = {e.msgid for e in po.parse(pot, f"translations/{DOMAIN}.pot").entries if e.msgid} if pot else set()
+    except po.PoError as err:
+        return gettext.NullTranslations(), err.problems
+    have = {e.msgid: e for e in catalog.entries if e.msgid and not e.obsolete}
     problems = []
-    for msgid in sorted(wanted):
-        message = have.get(msgid)
-        if message is None or not message.string:
-            problems.append(Problem(where, None, None, f"interface string {msgid!r} is not translated"))
-        elif message.fuzzy:
-            problems.append(Problem(where, None, None, f"interface string {msgid!r} is fuzzy; check and unmark it"))
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)  # compiled in memory for every build: no .mo file to go stale or commit
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN), problems
-
-
-def _template_ids(pot: Path) -> set[str]:
-    if not pot.exists():
-        return set()
-    from babel.messages.pofile import read_po
-
-    with pot.open("rb") as handle:
-        return {str(m.id) for m in read_po(handle) if m.id}
+    for msgid in sorted(wanted or set(have)):
+        entry = have.get(msgid)
+        if entry is None or not entry.msgstr:
+            problems.append(Problem(where, entry.line if entry else None, None,
+                                    f"interface string {msgid!r} is not translated"))
+        elif entry.fuzzy:
+            problems.append(Problem(where, entry.line, None,
+                                    f"interface string {msgid!r} is fuzzy; check and unmark it"))
+    return TableTranslations({k: e.msgstr for k, e in have.items() if e.msgstr and not e.fuzzy}), problems

@@ -14,11 +14,19 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.config import SOURCE_LANGUAGE, Config
+from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
+from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.articles import Article, load_articles
+from pipeline.text.urdu import lint_urdu
 from pipeline.translation.approvals import Approval, approvals_path, check_reviewer, write_approvals
-from pipeline.translation.catalogs import SegmentState, load_approvals, segment_states
+from pipeline.translation.catalogs import (
+    CatalogFiles,
+    SegmentState,
+    load_approvals,
+    read_catalog_files,
+    segment_states,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[l
         for lang in article.languages:
             if lang == SOURCE_LANGUAGE or lang not in config.languages or (langs and lang not in langs):
                 continue
-            states, found = segment_states(article, lang, config)
+            states, found = segment_states(article, read_catalog_files(config, lang, article.slug))
             problems.extend(found)
             rows.append(StatusRow(
                 slug=article.slug, lang=lang, segments=len(states),
@@ -82,7 +90,8 @@ def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: li
     """Approve the given segments (or, with None, every segment that can be approved)."""
     reviewer = check_reviewer(reviewer)
     article = find_article(config, slug)
-    states, problems = segment_states(article, lang, config)
+    files = read_catalog_files(config, lang, slug)
+    states, problems = segment_states(article, files)
     if problems:
         raise ProblemsFound(problems)
     by_id = {s.segment.id: s for s in states}
@@ -102,20 +111,20 @@ def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: li
             refused.append((seg_id, "fuzzy: the English changed; the translator must update it first"))
         elif state.approval is None:
             chosen.append(state)
-    record(config, article, lang, states, chosen, reviewer, when or now_utc())
+    record(config, article, lang, states, chosen, reviewer, when or now_utc(), files)
     approved = [s.segment.id for s in chosen]
     return ApproveReport(approved, refused)
 
 
 def record(config: Config, article: Article, lang: str, states: list[SegmentState], chosen: list[SegmentState],
-           reviewer: str, when: str) -> None:
+           reviewer: str, when: str, files: CatalogFiles) -> None:
     """Write the approvals file: earlier approvals that still match, plus the new ones."""
-    approvals = load_approvals(config, lang, article.slug)
+    approvals = load_approvals(files)
     for state in chosen:
         approvals.add(Approval(state.segment.id, state.pair, reviewer, when))
     valid = {s.segment.id: s.pair for s in states}
-    write_approvals(approvals_path(config.translations_dir, lang, article.slug),
-                    approvals.entries([s.segment.id for s in states], valid))
+    path = approvals_path(config.translations_dir, lang, article.slug)
+    write_approvals(path, approvals.entries([s.segment.id for s in states], valid), config.display(path))
 
 
 def word_diff(old: str, new: str) -> str:
@@ -135,11 +144,10 @@ def word_diff(old: str, new: str) -> str:
 def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[str], str],
            say: Callable[[str], None]) -> ApproveReport:
     """Walk the segments awaiting approval; the reviewer answers a (approve), s (skip) or q (stop)."""
-    from pipeline.text.urdu import lint_urdu
-
     reviewer = check_reviewer(reviewer)
     article = find_article(config, slug)
-    states, problems = segment_states(article, lang, config)
+    files = read_catalog_files(config, lang, slug)
+    states, problems = segment_states(article, files)
     if problems:
         raise ProblemsFound(problems)
     waiting = [s for s in states if s.translated and not s.fuzzy and s.approval is None]
@@ -167,6 +175,6 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
         else:
             skipped.append((seg.id, "skipped"))
     if chosen:
-        record(config, article, lang, states, chosen, reviewer, now_utc())
+        record(config, article, lang, states, chosen, reviewer, now_utc(), files)
     say(f"approved {len(chosen)}, skipped {len(skipped)}.")
     return ApproveReport([s.segment.id for s in chosen], skipped)

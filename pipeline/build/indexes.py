@@ -1,0 +1,85 @@
+"""The pages that list editions: a language's index and the landing page.
+
+In: the manifest (every published edition's index entry), the languages online, the interface
+strings, and what the previous build recorded of these pages.
+Out: `dist/<lang>/index.html` (newest first, with the same escaping, bidi isolation and digits as
+the article pages) and `dist/index.html`, written through the build's `Writer`; a page whose inputs
+hash the same as last time and is intact on disk is not rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from markupsafe import Markup
+
+from pipeline.build.cache import Manifest
+from pipeline.build.outputs import Output, Writer, intact
+from pipeline.config import Config
+from pipeline.editions.edition import text_html_for
+from pipeline.editions.pages import IndexEntry, LandingPage
+from pipeline.formats.html import render_index, render_landing
+from pipeline.runtime.hashing import digest
+from pipeline.text.localize import format_date
+
+Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
+
+
+def _entries(config: Config, out: Path, lang: str, manifest: Manifest) -> list[IndexEntry]:
+    """Every edition of the language that is on disk, new ones and kept ones, newest first."""
+    text_html = text_html_for(lang, config)
+    entries = []
+    for key, info in manifest.items():
+        entry_lang, _, slug = key.partition("/")
+        if entry_lang != lang or not (out / Output("html", lang, slug).rel).is_file():
+            continue
+        try:
+            date = dt.date.fromisoformat(str(info.get("date", "")))
+        except ValueError:
+            continue
+        href = Output("html", lang, slug).href_from(Output("index", lang))
+        entries.append(IndexEntry(slug=slug, href=href, headline=Markup(text_html(str(info.get("headline", slug)))),
+                                  dateline=Markup(text_html(str(info.get("dateline", "")))), date_iso=date.isoformat(),
+                                  date_display=format_date(date, lang, config.digits),
+                                  summary=Markup(text_html(str(info.get("summary", ""))))))
+    entries.sort(key=lambda e: (e.date_iso, e.slug), reverse=True)
+    return entries
+
+
+def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
+                  translations: dict[str, gettext.NullTranslations], writer: Writer, old: Records) -> Records:
+    """Each language's index and the landing page; returns what the cache should remember of them."""
+    records: Records = {}
+    for lang in langs:
+        mine = {k: v for k, v in sorted(manifest.items()) if k.startswith(f"{lang}/")}
+        on_disk = [k for k in mine if (out / Output("html", *k.split("/", 1)).rel).is_file()]
+        source = digest(base, lang, json.dumps(mine, sort_keys=True, ensure_ascii=False), *on_disk)
+        output = Output("index", lang)
+
+        def page(lang: str = lang) -> bytes:
+            here = Output("index", lang)
+            others = [(other, Output("index", other).href_from(here)) for other in config.languages if other != lang]
+            entries = _entries(config, out, lang, manifest)
+            return render_index(lang, entries, others, config, translations[lang]).encode("utf-8")
+
+        records[output.rel] = _write_if_changed(writer, output, source, page, old)
+    online = tuple(lang for lang in config.languages if (out / Output("index", lang).rel).is_file())
+    landing = LandingPage(tuple((lang, config.name_for(lang), Output("index", lang).href_from(Output("landing")))
+                                for lang in online))
+    records[Output("landing").rel] = _write_if_changed(writer, Output("landing"), digest(base, repr(landing)),
+                                              lambda: render_landing(landing, config).encode("utf-8"), old)
+    return records
+
+
+def _write_if_changed(writer: Writer, output: Output, source: str, make: Callable[[], bytes],
+                      old: Records) -> dict[str, str]:
+    previous = old.get(output.rel)
+    if previous and previous.get("source") == source and intact(writer.out, output.rel, previous.get("sha")):
+        writer.keep(output, previous["sha"])
+        return previous
+    return {"sha": writer.write(output, make()), "source": source}
+

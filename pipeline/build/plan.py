@@ -1,0 +1,183 @@
+"""Deciding what an article publishes: read and check everything, write nothing.
+
+In: an article file's bytes and the bytes of its catalogs and approvals, read once (`ArticleInputs`);
+the interface strings of each language; the output folder (to see which editions are online).
+Out: an `ArticlePlan` per article (its ready editions, its held ones with the count of segments
+waiting, its problems), and for `pipeline check` a `Plan` of the whole publication. A problem in the
+English stops every edition of the article; a problem in a translation holds that translation only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gettext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.build.outputs import Output
+from pipeline.config import Config
+from pipeline.editions.edition import EditionResult, build_edition
+from pipeline.errors import Problem, ProblemsFound
+from pipeline.languages import SOURCE_LANGUAGE
+from pipeline.runtime.hashing import digest
+from pipeline.sources.articles import Article, article_files, duplicate_slugs, load_article, read_article_bytes
+from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, read_catalog_files
+from pipeline.translation.gate import Hold, translator_for
+from pipeline.translation.interface import interface_translations, read_interface
+from pipeline.translation.segments import segments
+
+
+@dataclass(frozen=True)
+class ArticleInputs:
+    """An article file and its translation files, as read once: a build renders from exactly these
+    bytes and keys its cache on them, so an approval written during a build is never lost."""
+
+    path: Path
+    data: bytes
+    catalogs: tuple[CatalogFiles, ...] = ()
+
+    def files_for(self, lang: str) -> CatalogFiles:
+        return next(c for c in self.catalogs if c.lang == lang)
+
+    def key(self, base: str, slug: str, images: list[tuple[str, str]]) -> str:
+        """Everything the article's editions depend on: its text, every catalog and approvals file,
+        the digests of its images (path, digest), and the global key."""
+        parts: list[str | bytes] = [base, self.data, slug]
+        for files in self.catalogs:
+            parts.extend([files.lang, files.po_data or b"-", files.approvals_data or b"-",
+                          "refused" if files.problems else ""])
+        for name, sha in sorted(images):
+            parts.extend([name, sha])
+        return digest(*parts)
+
+
+def read_inputs(config: Config, path: Path, data: bytes, slug: str) -> ArticleInputs:
+    langs = [lang for lang in config.languages if lang != SOURCE_LANGUAGE]
+    return ArticleInputs(path, data, tuple(read_catalog_files(config, lang, slug) for lang in langs))
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The interface strings of every language, read once per build."""
+
+    files: tuple[tuple[str, bytes | None, bytes | None], ...]  # (lang, messages.po, messages.pot)
+
+    def translations(self, config: Config) -> tuple[dict[str, gettext.NullTranslations], set[str], list[Problem]]:
+        table: dict[str, gettext.NullTranslations] = {}
+        broken: set[str] = set()
+        problems: list[Problem] = []
+        for lang, data, pot in self.files:
+            table[lang], found = interface_translations(config, lang, data, pot)
+            problems.extend(found)
+            if found:
+                broken.add(lang)
+        return table, broken, problems
+
+
+def read_interface_files(config: Config) -> tuple[Interface, list[Problem]]:
+    files, problems = [], []
+    for lang in config.languages:
+        data, pot, found = read_interface(config, lang)
+        problems.extend(found)
+        files.append((lang, data, pot))
+    return Interface(tuple(files)), problems
+
+
+@dataclass
+class ArticlePlan:
+    """One article read and checked: its ready editions, its held ones, its problems."""
+
+    article: Article
+    editions: dict[str, EditionResult] = field(default_factory=dict)
+    held: list[Hold] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # in the English: the article publishes nowhere
+    translation_problems: list[Problem] = field(default_factory=list)  # hold only that translation
+
+
+def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken_interface: set[str], out: Path,
+                 wanted: tuple[str, ...] | None = None) -> ArticlePlan:
+    """Decide every edition of one article: render its body, or say why it waits. Each edition links to
+    the article's other editions that this build writes or that are still published in `out`."""
+    result = ArticlePlan(article)
+    wanted = wanted or config.languages
+    english = build_edition(article, SOURCE_LANGUAGE, config)
+    if english.problems:
+        result.problems.extend(english.problems)
+        for lang in _translations_of(article, config):
+            total = len(segments(article))
+            result.held.append(Hold(article.slug, lang, total, total,
+                                    f"waits for the English article to be fixed ({article.path})"))
+        return result
+    result.editions[SOURCE_LANGUAGE] = english
+    for lang in _translations_of(article, config):
+        _plan_translation(result, article, inputs.files_for(lang), config, broken_interface)
+    online = [lang for lang in config.languages if (lang in result.editions and lang in wanted)
+              or (out / Output("html", lang, article.slug).rel).is_file()]
+    for lang, edition in result.editions.items():
+        page = Output("html", lang, article.slug)
+        others = tuple((other, Output("html", other, article.slug).href_from(page))
+                       for other in online if other != lang)
+        edition.page = dataclasses.replace(edition.page, alternates=others,
+                                           index_href=Output("index", lang).href_from(page))
+    return result
+
+
+def _translations_of(article: Article, config: Config) -> list[str]:
+    return [lang for lang in article.languages if lang in config.languages and lang != SOURCE_LANGUAGE]
+
+
+def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles, config: Config,
+                      broken_interface: set[str]) -> None:
+    lang = files.lang
+    total = len(segments(article))
+    if lang in broken_interface:
+        result.held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
+        return
+    translate, hold, found = translator_for(article, files)
+    result.translation_problems.extend(found)
+    if hold is not None or translate is None:
+        result.held.append(hold or Hold(article.slug, lang, total, total, "no translation"))
+        return
+    edition = build_edition(article, lang, config, translate)
+    if edition.problems:
+        result.translation_problems.extend(edition.problems)
+        result.held.append(Hold(article.slug, lang, len(edition.problems), total,
+                                "the translation has problems: see above"))
+    else:
+        result.editions[lang] = edition
+
+
+@dataclass
+class Plan:
+    """Everything read and checked, nothing written: what `pipeline check` reports."""
+
+    articles: list[Article]
+    plans: list[ArticlePlan]
+    held: list[Hold]
+    problems: list[Problem]
+
+
+def plan(config: Config) -> Plan:
+    """Read and check the whole publication, as a build would, without writing anything."""
+    interface, problems = read_interface_files(config)
+    _translations, broken, found = interface.translations(config)
+    problems.extend(found)
+    loaded: list[tuple[Article, bytes]] = []
+    for path in article_files(config):
+        try:
+            data = read_article_bytes(path, config)
+        except ProblemsFound as refused:
+            problems.extend(refused.problems)
+            continue
+        article, found = load_article(path, config, data)
+        problems.extend(found)
+        if article is not None:
+            loaded.append((article, data))
+    dupes = duplicate_slugs([(a.slug, a.path) for a, _ in loaded])
+    problems.extend(dupes)
+    loaded = [(a, d) for a, d in loaded if a.path not in {p.file for p in dupes}]
+    plans = [plan_article(a, read_inputs(config, config.root / a.path, d, a.slug), config, broken, config.default_out)
+             for a, d in sorted(loaded, key=lambda item: (item[0].date, item[0].slug), reverse=True)]
+    problems.extend(orphan_catalogs(config, {a.slug for a, _ in loaded}))
+    found = [x for p in plans for x in (*p.problems, *p.translation_problems)]
+    return Plan([p.article for p in plans], plans, [h for p in plans for h in p.held], problems + found)

@@ -1,0 +1,59 @@
+"""The page models the templates receive.
+
+In: values made by the edition and index stages.
+Out: frozen `EditionPage` (one article in one language), `IndexEntry` (one line of a language's
+index) and `LandingPage` (the publication's front door): everything already in the page's language
+and already escaped where it is HTML (`Markup`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from pipeline.languages import direction
+
+
+@dataclass(frozen=True)
+class EditionPage:
+    """Everything the article template shows, already in the edition's language."""
+
+    slug: str
+    lang: str
+    headline: str  # plain text, for <title> and metadata
+    headline_html: Markup
+    dateline_html: Markup
+    author: str  # plain text, for metadata
+    author_html: Markup
+    location_html: Markup
+    date_iso: str
+    date_display: str
+    body_html: Markup
+    note_html: Markup
+    summary: str
+    tags: tuple[str, ...]
+    alternates: tuple[tuple[str, str], ...] = ()  # (lang, href) of the other editions
+    index_href: str = ""  # the link to the language's index
+    dir: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dir", direction(self.lang))
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    slug: str
+    href: str
+    headline: Markup
+    dateline: Markup
+    date_iso: str
+    date_display: str
+    summary: Markup
+
+
+@dataclass(frozen=True)
+class LandingPage:
+    """The front door: one link per language that has an index online."""
+
+    languages: tuple[tuple[str, str, str], ...]  # (lang, the publication's name in it, href of its index)
