@@ -113,12 +113,13 @@ class BuildCache:
 
     @classmethod
     def load(cls, state: Path, root: Path) -> tuple[BuildCache, str | None]:
+        shown = (state / CACHE_FILE).relative_to(root).as_posix()
         """The cache, and a warning when it was damaged (then it is empty: everything is rebuilt)."""
         try:
             raw = read_optional(state / CACHE_FILE, root, CACHE_FILE, MAX_STATE_BYTES)
             data = json.loads(raw) if raw is not None else None
         except (ProblemsFound, ValueError) as err:
-            return cls(), f"build cache {state.name}/{CACHE_FILE} is damaged ({_short(err)}); rebuilding everything"
+            return cls(), f"build cache {shown} is damaged ({_short(err)}); rebuilding everything"
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return cls(), None  # none yet, or written by another version: a full build, nothing to report
         try:
@@ -128,7 +129,7 @@ class BuildCache:
             if any(Output.parse(rel) is None for rel in pages):
                 raise ValueError("an index path no build writes")
         except (ValueError, TypeError, KeyError, AttributeError) as err:
-            return cls(), f"build cache {state.name}/{CACHE_FILE} is damaged ({_short(err)}); rebuilding everything"
+            return cls(), f"build cache {shown} is damaged ({_short(err)}); rebuilding everything"
         return cls(articles, pages), None
 
     def save(self, state: Path) -> None:
@@ -142,6 +143,7 @@ Manifest = dict[str, dict[str, str]]  # "lang/slug" -> headline, dateline, date,
 
 def load_manifest(state: Path, root: Path) -> tuple[Manifest, str | None]:
     """Every published edition with its index entry, and a warning when the file was damaged."""
+    shown = (state / MANIFEST_FILE).relative_to(root).as_posix()
     try:
         raw = read_optional(state / MANIFEST_FILE, root, MANIFEST_FILE, MAX_STATE_BYTES)
         data = json.loads(raw) if raw is not None else {}
@@ -153,7 +155,7 @@ def load_manifest(state: Path, root: Path) -> tuple[Manifest, str | None]:
             if lang not in LANGUAGES or not SLUG_RE.match(slug):
                 raise ValueError(f"an entry no build writes ({key[:80]!r})")
     except (ProblemsFound, ValueError, TypeError) as err:
-        return {}, f"manifest {state.name}/{MANIFEST_FILE} is damaged ({_short(err)}); the indexes are rebuilt " \
+        return {}, f"manifest {shown} is damaged ({_short(err)}); the indexes are rebuilt " \
                    "from what this build renders"
     return manifest, None
 

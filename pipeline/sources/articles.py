@@ -117,19 +117,17 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
     fields = reader.mapping(root, 1, FIELDS, "front-matter")
     if fields is None:
         return None, reader.problems
+    article = _article(reader, fields, path.stem, body, body_line, config)
+    return (None, reader.problems) if article is None else (article, [])
+
+
+def _article(reader: _FieldReader, fields: Fields, stem: str, body: str, body_line: int,
+             config: Config) -> Article | None:
+    """The Article the front-matter fields describe, or None (the problems are in `reader`)."""
     headline = reader.text(fields, "headline", required=True, one_line=True)
     date = reader.date(fields, "date")
     dateline = reader.text(fields, "dateline", required=True, one_line=True)
-    author = location = ""
-    if "byline" not in fields:
-        reader.problems.append(Problem(where, 2, "byline",
-                                       "required; add byline: with author: (and optional location:)"))
-    else:
-        node, line = fields["byline"]
-        byline = reader.mapping(node, line, BYLINE_FIELDS, "byline")
-        if byline is not None:
-            author = reader.text(byline, "author", required=True, one_line=True, prefix="byline.")
-            location = reader.text(byline, "location", required=False, one_line=True, prefix="byline.")
+    author, location = reader.byline(fields)
     note = reader.text(fields, "editorial_note", required=False)
     note_line = None
     if "editorial_note" in fields:
@@ -137,28 +135,17 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
         note_line = key_line + 1 if getattr(node, "style", None) in ("|", ">") else key_line
     summary = reader.text(fields, "summary", required=False)
     tags = reader.words(fields, "tags")
-    langs = reader.words(fields, "languages")
-    for lang in langs:
-        if lang not in LANGUAGES:
-            reader.add(fields["languages"][1], "languages",
-                       f'unknown language "{lang}"; use codes from {sorted(LANGUAGES)}')
-    if langs and SOURCE_LANGUAGE not in langs:
-        reader.add(fields["languages"][1], "languages", "must include en, the source language")
-    slug = reader.text(fields, "slug", required=False, one_line=True) or path.stem
-    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        line = fields["slug"][1] if "slug" in fields else 1
-        why = "is the name of a page the pipeline makes" if slug in RESERVED_SLUGS else \
-            "is not a valid slug: use lowercase a-z, 0-9 and single hyphens"
-        reader.add(line, "slug", f'"{slug}" {why} (rename the file or set slug:)')
+    langs = reader.languages(fields)
+    slug = reader.slug(fields, stem)
     if not body.strip():
         reader.add(body_line, "body", "the article has no body; write it after the closing ---")
     if reader.problems or date is None:
-        return None, reader.problems
+        return None
     return Article(
-        slug=slug, path=where, headline=headline, date=date, dateline=dateline, author=author,
+        slug=slug, path=reader.where, headline=headline, date=date, dateline=dateline, author=author,
         location=location, body=body, body_line=body_line, editorial_note=note, note_line=note_line, summary=summary,
         tags=tuple(tags), languages=tuple(langs) if langs else config.languages,
-    ), []
+    )
 
 
 def read_article_bytes(path: Path, config: Config) -> bytes:
@@ -208,6 +195,9 @@ def duplicate_slugs(slugs: list[tuple[str, str]]) -> list[Problem]:
             problems.append(Problem(where, None, "slug",
                                     f'"{slug}" is already used by {others}; give one of them another slug'))
     return problems
+
+
+Fields = dict[str, tuple[yaml.Node, int]]
 
 
 class _FieldReader:
@@ -277,6 +267,36 @@ class _FieldReader:
         except ValueError as err:
             self.add(line, key, f'"{value}" is not a real calendar date ({err})')
             return None
+
+    def byline(self, fields: Fields) -> tuple[str, str]:
+        if "byline" not in fields:
+            self.add(2, "byline", "required; add byline: with author: (and optional location:)")
+            return "", ""
+        node, line = fields["byline"]
+        byline = self.mapping(node, line, BYLINE_FIELDS, "byline")
+        if byline is None:
+            return "", ""
+        return (self.text(byline, "author", required=True, one_line=True, prefix="byline."),
+                self.text(byline, "location", required=False, one_line=True, prefix="byline."))
+
+    def languages(self, fields: Fields) -> list[str]:
+        langs = self.words(fields, "languages")
+        for lang in langs:
+            if lang not in LANGUAGES:
+                self.add(fields["languages"][1], "languages",
+                         f'unknown language "{lang}"; use codes from {sorted(LANGUAGES)}')
+        if langs and SOURCE_LANGUAGE not in langs:
+            self.add(fields["languages"][1], "languages", "must include en, the source language")
+        return langs
+
+    def slug(self, fields: Fields, stem: str) -> str:
+        slug = self.text(fields, "slug", required=False, one_line=True) or stem
+        if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+            line = fields["slug"][1] if "slug" in fields else 1
+            why = "is the name of a page the pipeline makes" if slug in RESERVED_SLUGS else \
+                "is not a valid slug: use lowercase a-z, 0-9 and single hyphens"
+            self.add(line, "slug", f'"{slug}" {why} (rename the file or set slug:)')
+        return slug
 
     def words(self, fields: dict[str, tuple[yaml.Node, int]], key: str) -> list[str]:
         if key not in fields:

@@ -321,9 +321,7 @@ def _display(path: Path, display_root: Path) -> str:
         return str(path)
 
 
-def import_stories(
-    paths: list[Path], articles_dir: Path, *, display_root: Path
-) -> list[Path]:
+def import_stories(paths: list[Path], articles_dir: Path, *, display_root: Path) -> list[Path]:
     """Parse every story file, then write ``articles_dir/<slug>.md`` for each; return those paths.
 
     Nothing is written unless every file parses and every target is free.
@@ -334,17 +332,24 @@ def import_stories(
         shown = _display(path, display_root)
         try:
             # A file named on the command line may be anywhere, but it must be a regular file of sane size.
-            data = read_bytes(path, Path("/"), shown, MAX_STORY_BYTES)
-        except ProblemsFound as found:
-            problems.extend(found.problems)
-            continue
-        try:
-            story, headline_line = _parse(decode_story(data, shown), shown)
+            story, headline_line = _parse(decode_story(read_bytes(path, Path("/"), shown, MAX_STORY_BYTES), shown),
+                                          shown)
         except ProblemsFound as found:
             problems.extend(found.problems)
             continue
         parsed.append((shown, story, headline_line))
+    planned = _targets(parsed, articles_dir, display_root, problems)
+    if problems:
+        raise ProblemsFound(problems)
+    articles_dir.mkdir(parents=True, exist_ok=True)
+    for target, story in planned:
+        atomic.write_text(target, story_to_markdown(story), shown=_display(target, display_root))
+    return [target for target, _ in planned]
 
+
+def _targets(parsed: list[tuple[str, Story, int]], articles_dir: Path, display_root: Path,
+             problems: list[Problem]) -> list[tuple[Path, Story]]:
+    """Where each story goes; two stories with one name, or a name already taken, are problems."""
     planned: list[tuple[Path, Story]] = []
     claimed: dict[str, str] = {}
     for shown, story, headline_line in parsed:
@@ -352,36 +357,13 @@ def import_stories(
         target = articles_dir / f"{slug}.md"
         target_shown = _display(target, display_root)
         if slug in claimed:
-            problems.append(
-                Problem(
-                    shown,
-                    headline_line,
-                    "headline",
-                    f"gives the same article name {target_shown} as {claimed[slug]}; "
-                    "change one of the headlines",
-                )
-            )
+            problems.append(Problem(shown, headline_line, "headline", f"gives the same article name {target_shown} "
+                                    f"as {claimed[slug]}; change one of the headlines"))
             continue
         claimed[slug] = shown
-        if target.exists():
-            problems.append(
-                Problem(
-                    shown,
-                    headline_line,
-                    "headline",
-                    f"{target_shown} already exists; remove it if this story replaces it, or rename the story "
-                    "(change its headline)",
-                )
-            )
+        if target.exists() or target.is_symlink():
+            problems.append(Problem(shown, headline_line, "headline", f"{target_shown} already exists; remove it if "
+                                    "this story replaces it, or rename the story (change its headline)"))
             continue
         planned.append((target, story))
-
-    if problems:
-        raise ProblemsFound(problems)
-
-    articles_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for target, story in planned:
-        atomic.write_text(target, story_to_markdown(story))
-        written.append(target)
-    return written
+    return planned

@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import html
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import Problem
 
@@ -32,6 +34,11 @@ MAX_IMAGE_BYTES = 20_000_000
 MAX_IMAGE_PIXELS = 40_000_000  # about 8000 x 5000: more is a decompression bomb, not a news photo
 MAX_TABLE_ROWS = 1_000
 MAX_BLOCK_CHARS = 20_000  # one paragraph; WeasyPrint's line breaking slows down sharply beyond
+# markdown-it stops parsing, without a word, what is nested deeper than its maxNesting (20 by default:
+# 20 quotes, or 10 lists in lists). We let it parse far deeper and refuse beyond MAX_NESTING ourselves,
+# with the line, so nothing is ever dropped silently.
+PARSER_NESTING = 100
+MAX_NESTING = 40  # token levels: 40 quotes inside quotes, or 20 lists inside lists
 _UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _UNDEFINED_REFERENCE = re.compile(r"\]\[([^\]]+)\]")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -44,7 +51,8 @@ def _slugify(text: str) -> str:
 
 def make_parser() -> MarkdownIt:
     """The one Markdown dialect of the newsroom."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True,
+                                   "maxNesting": PARSER_NESTING})
     md.enable(["table", "replacements", "smartquotes"])
     md.use(footnote_plugin, inline=False)
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=_slugify)
@@ -121,6 +129,11 @@ def check_structure(tokens: Sequence[Token], env: dict, source: str, res: Resour
     A translation shares the English block structure, so only its own text is checked."""
     lines = source.split("\n")
     rows = 0
+    deep = next((tok for tok in tokens if tok.level > MAX_NESTING), None)
+    if deep is not None and not translated:
+        res.problems.append(Problem(res.where, res.line_of(deep), res.field,
+                                    f"quotes and lists are nested too deep here (more than {MAX_NESTING} levels); "
+                                    "what is inside would be lost: flatten them"))
     for tok in tokens:
         line = res.line_of(tok)
         if translated and tok.type != "inline":
@@ -239,10 +252,6 @@ def _image_source(src: str, res: Resources) -> tuple[str, str | None]:
 
 def _image_pixels_problem(path: Path) -> str | None:
     """Read only the image header (Pillow, which WeasyPrint uses) and refuse huge or unreadable files."""
-    import warnings
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we refuse it ourselves, below

@@ -188,6 +188,9 @@ class _Merge:
         for (msgid, context), entry in self.unclaimed.items():
             if context != seg.context or not entry.msgstr:
                 continue
+            if entry.fuzzy and previous_of(entry) == seg.source:
+                best = entry
+                break
             matcher = difflib.SequenceMatcher(a=words, b=msgid.split(), autojunk=False)
             if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio \
                     and (ratio := matcher.ratio()) > best_ratio:
@@ -209,9 +212,13 @@ def _entry_for(seg: Segment, merge: _Merge, approvals: Approvals) -> po.Entry:
         entry.extracted_comments = comments + kept
         return entry
     old = merge.closest(seg)
+    if old is not None and old.fuzzy and previous_of(old) == seg.source:
+        # The English went back to what the translation was made for: the translation fits it again.
+        return po.Entry(msgid=seg.source, msgctxt=seg.context, msgstr=old.msgstr,
+                        translator_comments=old.translator_comments, extracted_comments=comments)
     if old is None:
         return po.Entry(msgid=seg.source, msgctxt=seg.context, extracted_comments=comments)
-    previous = old.msgid
+    previous = (previous_of(old) if old.fuzzy else None) or old.msgid  # the English the translation was made for
     fresh = po.Entry(msgid=seg.source, msgctxt=seg.context, msgstr=old.msgstr,
                      translator_comments=old.translator_comments,
                      extracted_comments=[*comments, PREVIOUS_NOTE + " ".join(previous.split())],

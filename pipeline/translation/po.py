@@ -11,9 +11,10 @@ references `#:` (re-packed to the page width, duplicates and leading "./" droppe
 (fuzzy first, then known *-format flags in gettext's order, range, no-wrap; unknown flags and the
 fuzzy flag of an untranslated entry are dropped), previous `#|`; strings wrapped where libunistring's
 UAX #14 line breaking (the tables below are libunistring 1.0's, Unicode 14.0) breaks them at column
-79, never inside a python-format or python-brace-format directive; obsolete entries after all the
-others, and dropped when untranslated. Reading follows gettext too: when an entry has several `#,`
-lines only the last one counts, as in msgfmt.
+79, never inside a python-format or python-brace-format directive (the latter where gettext 0.21
+misplaces it); obsolete entries after all the others, and dropped when untranslated. Reading follows
+gettext too: when an entry has several `#,` lines only the last one counts, and a backslash just
+before a line end joins the next line, as in msgfmt. Babel's broken `#| msgid` lines are repaired.
 """
 
 from __future__ import annotations
@@ -384,7 +385,10 @@ def _brace_directives(value: str) -> list[tuple[int, int]]:
         i = end
     if not ends or 0 <= error <= min(ends):
         return []
-    return [(0, min(ends))]
+    last, size = 0, len(value[0].encode("utf-8"))  # the marks count bytes: the last character starting by then
+    while last + 1 < len(value) and size <= min(ends):
+        last, size = last + 1, size + len(value[last + 1].encode("utf-8"))
+    return [(0, last)]
 
 
 def _brace_directive(value: str, i: int, top: bool) -> tuple[int, int]:
@@ -727,7 +731,9 @@ def _header_lines(catalog: Catalog, width: int) -> list[str]:
 
 def dumps(catalog: Catalog, width: int = 79) -> bytes:
     """The catalog as msgcat writes it: UTF-8, the header entry first, obsolete entries last (untranslated
-    obsolete ones are dropped, as msgcat drops them)."""
+    obsolete ones are dropped, as msgcat drops them). `width` is msgcat's --width: 0 means no wrapping,
+    and less than 20 counts as 20."""
+    width = _INT_MAX if width == 0 else max(width, 20)
     blocks = [_header_lines(catalog, width)]
     blocks += [_entry_lines(entry, width) for entry in catalog.entries if not entry.obsolete]
     blocks += [_entry_lines(entry, width) for entry in catalog.entries if entry.obsolete and _first_msgstr(entry)]
@@ -745,8 +751,6 @@ _TOKEN = re.compile(r'[ \t\r\f\v]*(?:(?P<word>[A-Za-z_$][A-Za-z0-9_$]*)'
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))", re.S)
 _NAMED_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
 _SOLARIS = re.compile(r" [Ff]ile:[ \t]*(.*?)[ \t]*,[ \t]*line[ \t]*(?:number[ \t]*)?:([0-9]+)[ \t\n]*\Z")
-_HYPHEN_END = re.compile(r"(?:[^\W\d]{2}|[^\W\d]-[^\W\d])-\Z")
-_LETTERS_START = re.compile(r"[^\W\d]-?[^\W\d]")
 _FIX = "PO syntax error: {}; fix it in a PO editor"
 _STARTS = {"prev_msgctxt", "prev_msgid", "msgctxt", "msgid"}
 _COMPLETE = {"msgstr", "msgstr[]"}
@@ -791,8 +795,8 @@ def _classify(number: int, raw: str) -> _Line:
 
 def _lines(text: str) -> Iterator[_Line]:
     """The file's lines, classified. Babel (2.18, 2.19) wraps a long `#| msgid` like prose, cutting its
-    strings across `#|` lines; such lines are joined back where Babel cut them (at a space, or after
-    a hyphen between letters)."""
+    strings at spaces across `#|` lines; such lines are joined back with the one space Babel dropped
+    (exact unless it cut at a run of spaces or next to a "--")."""
     raw = text.split("\n")
     if raw[-1] == "":
         raw.pop()
@@ -803,9 +807,7 @@ def _lines(text: str) -> Iterator[_Line]:
             after = _classify(i + 1, _continued(raw, i))
             if not (after.previous and after.obsolete == line.obsolete):
                 break
-            rest = after.text.removeprefix(" ")
-            glue = "" if _HYPHEN_END.search(line.text) and _LETTERS_START.match(rest) else " "
-            line.text += glue + rest
+            line.text += " " + after.text.removeprefix(" ")
             i = _next_line(raw, i)
         yield line
 

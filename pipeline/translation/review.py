@@ -85,15 +85,21 @@ class ApproveReport:
     refused: list[tuple[str, str]]  # (segment id, why)
 
 
-def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: list[str] | None,
-            when: str | None = None) -> ApproveReport:
-    """Approve the given segments (or, with None, every segment that can be approved)."""
-    reviewer = check_reviewer(reviewer)
+def _states(config: Config, slug: str, lang: str) -> tuple[Article, CatalogFiles, list[SegmentState]]:
+    """The article, its translation files as read now, and every segment's state; problems stop here."""
     article = find_article(config, slug)
     files = read_catalog_files(config, lang, slug)
     states, problems = segment_states(article, files)
     if problems:
         raise ProblemsFound(problems)
+    return article, files, states
+
+
+def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: list[str] | None,
+            when: str | None = None) -> ApproveReport:
+    """Approve the given segments (or, with None, every segment that can be approved)."""
+    reviewer = check_reviewer(reviewer)
+    article, files, states = _states(config, slug, lang)
     by_id = {s.segment.id: s for s in states}
     wanted = list(by_id) if segment_ids is None else segment_ids
     unknown = [i for i in wanted if i not in by_id]
@@ -145,11 +151,7 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
            say: Callable[[str], None]) -> ApproveReport:
     """Walk the segments awaiting approval; the reviewer answers a (approve), s (skip) or q (stop)."""
     reviewer = check_reviewer(reviewer)
-    article = find_article(config, slug)
-    files = read_catalog_files(config, lang, slug)
-    states, problems = segment_states(article, files)
-    if problems:
-        raise ProblemsFound(problems)
+    article, files, states = _states(config, slug, lang)
     waiting = [s for s in states if s.translated and not s.fuzzy and s.approval is None]
     blocked = [s for s in states if not s.translated or s.fuzzy]
     say(f"{lang}/{slug}: {len(waiting)} segment(s) awaiting approval, "
