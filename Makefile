@@ -15,7 +15,7 @@ publish: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_corpus
+from startup import ENV, cold_start, long_text
 
 from pipeline.config import load_config
 from pipeline.formats.pdf import page_css
@@ -49,6 +50,7 @@ print(time.perf_counter() - start)
 
 def timed(cmd: list[str], **kwargs: object) -> float:
     start = time.perf_counter()
+    kwargs.setdefault("env", ENV)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
     return time.perf_counter() - start
 
@@ -81,6 +83,59 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu or platform.machine()}, Python {platform.python_version()}"
 
 
+def measure_builds(root: Path, work: Path, n: int) -> dict[str, object]:
+    """Full builds at jobs 1 and 2, the raw WeasyPrint floor, a no-op, one edit, HTML only."""
+    t1, r1 = build(root, work / "out1", "--force", "--jobs", "1")
+    t2, r2 = build(root, work / "out2", "--force", "--jobs", "2")
+    results: dict[str, object] = dict(full_jobs1_s=t1, full_jobs2_s=t2, speedup_jobs2=t1 / t2, pdfs=r1["rendered_pdfs"],
+                                      peak_worker_mb=round(r2["peak_worker_kb"] / 1024, 1))
+    css = page_css_for(root)
+    listing = [(str(p), css[p.parent.name]) for p in sorted((work / "out1").glob("*/*.html"))
+               if p.name != "index.html"]
+    (work / "pages.json").write_text(json.dumps(listing))
+    floor = float(subprocess.run([sys.executable, "-c", FLOOR, str(work / "pages.json")], check=True,
+                                 capture_output=True, text=True, env=ENV).stdout.strip())
+    results.update(raw_weasyprint_s=floor, overhead_jobs1=t1 / floor)
+    noop, rn = build(root, work / "out1")
+    results.update(noop_s=noop, noop_rendered=rn["rendered_pdfs"])
+    story = root / "articles" / "story-0007.md"
+    story.write_text(story.read_text().replace("Figures were provided", "Figures were supplied"))
+    edit, re_ = build(root, work / "out1")
+    results.update(edit_s=edit, edit_written=sorted(p for p in re_["written"] if p.endswith((".html", ".pdf"))))
+    html_s, _ = build(root, work / "out3", "--force", "--format", "html")
+    results.update(html_only_s=html_s, html_pages_per_s=2 * n / html_s)
+    return results
+
+
+def measure_pandoc(root: Path, work: Path, html_rate: float, pdf_sample: int) -> dict[str, object]:
+    """Pandoc on the same Markdown: one process per article, as a newsroom script would run it."""
+    if not shutil.which("pandoc"):
+        return {"pandoc": "not installed (apt-get install pandoc)"}
+    articles = sorted((root / "articles").glob("*.md"))
+    start = time.perf_counter()
+    for md in articles:
+        subprocess.run(["pandoc", "-f", "markdown", "-t", "html5", "-s", "--metadata", "title=x", str(md),
+                        "-o", str(work / "p.html")], check=True, capture_output=True)
+    per = (time.perf_counter() - start) / len(articles)
+    env = {**ENV, "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
+    sample = articles[:pdf_sample]
+    start = time.perf_counter()
+    for md in sample:
+        subprocess.run(["pandoc", str(md), "-o", str(work / "p.pdf"), "--pdf-engine=weasyprint",
+                        "--metadata", "title=x"], check=True, capture_output=True, env=env)
+    return dict(pandoc_html_ms=per * 1000, pandoc_html_pages_per_s=1 / per, html_rate_vs_pandoc=html_rate * per,
+                pandoc_pdf_s_per_article=(time.perf_counter() - start) / len(sample))
+
+
+def measure_noop_big(work: Path, n: int) -> dict[str, object]:
+    print(f"no-op corpus: {n} articles (full build first) ...", flush=True)
+    big = work / "big"
+    make_corpus(big, n)
+    full_big, _ = build(big, work / "outbig", "--jobs", "2")
+    noop_big, rb = build(big, work / "outbig")
+    return dict(noop_articles=n, noop_big_s=noop_big, full_big_s=full_big, noop_big_rendered=rb["rendered_pdfs"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=200)
@@ -91,62 +146,16 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     results: dict[str, object] = {"machine": machine(), "articles": args.articles}
     try:
+        print("cold start and long translations ...", flush=True)
+        results.update(cold_start(work))
+        results.update(long_text(work))
         print(f"corpus: {args.articles} articles with approved Urdu catalogs ...", flush=True)
         root = work / "corpus"
         make_corpus(root, args.articles)
-        pages = 2 * args.articles
-
-        t1, r1 = build(root, work / "out1", "--force", "--jobs", "1")
-        t2, r2 = build(root, work / "out2", "--force", "--jobs", "2")
-        results.update(full_jobs1_s=t1, full_jobs2_s=t2, speedup_jobs2=t1 / t2, pdfs=r1["rendered_pdfs"],
-                       peak_worker_mb=round(r2["peak_worker_kb"] / 1024, 1))
-
-        css = page_css_for(root)
-        listing = [(str(p), css[p.parent.name]) for p in sorted((work / "out1").glob("*/*.html"))
-                   if p.name != "index.html"]
-        (work / "pages.json").write_text(json.dumps(listing))
-        floor = float(subprocess.run([sys.executable, "-c", FLOOR, str(work / "pages.json")], check=True,
-                                     capture_output=True, text=True).stdout.strip())
-        results.update(raw_weasyprint_s=floor, overhead_jobs1=t1 / floor)
-
-        noop, rn = build(root, work / "out1")
-        results.update(noop_s=noop, noop_rendered=rn["rendered_pdfs"])
-
-        story = root / "articles" / "story-0007.md"
-        story.write_text(story.read_text().replace("Figures were provided", "Figures were supplied"))
-        edit, re_ = build(root, work / "out1")
-        results.update(edit_s=edit, edit_written=sorted(p for p in re_["written"] if p.endswith((".html", ".pdf"))))
-
-        html_s, _ = build(root, work / "out3", "--force", "--format", "html")
-        results.update(html_only_s=html_s, html_pages_per_s=pages / html_s)
-
-        if shutil.which("pandoc"):
-            articles = sorted((root / "articles").glob("*.md"))
-            start = time.perf_counter()
-            for md in articles:
-                subprocess.run(["pandoc", "-f", "markdown", "-t", "html5", "-s", "--metadata", "title=x", str(md),
-                                "-o", str(work / "p.html")], check=True, capture_output=True)
-            per = (time.perf_counter() - start) / len(articles)
-            results.update(pandoc_html_ms=per * 1000, pandoc_html_pages_per_s=1 / per,
-                           html_rate_vs_pandoc=(pages / html_s) * per)
-            env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}"}
-            sample = articles[: args.pandoc_pdf]
-            start = time.perf_counter()
-            for md in sample:
-                subprocess.run(["pandoc", str(md), "-o", str(work / "p.pdf"), "--pdf-engine=weasyprint",
-                                "--metadata", "title=x"], check=True, capture_output=True, env=env)
-            results.update(pandoc_pdf_s_per_article=(time.perf_counter() - start) / len(sample))
-        else:
-            results.update(pandoc="not installed (apt-get install pandoc)")
-
+        results.update(measure_builds(root, work, args.articles))
+        results.update(measure_pandoc(root, work, float(results["html_pages_per_s"]), args.pandoc_pdf))
         if args.noop_articles:
-            print(f"no-op corpus: {args.noop_articles} articles (full build first) ...", flush=True)
-            big = work / "big"
-            make_corpus(big, args.noop_articles)
-            full_big, _ = build(big, work / "outbig", "--jobs", "2")
-            noop_big, rb = build(big, work / "outbig")
-            results.update(noop_articles=args.noop_articles, noop_big_s=noop_big, full_big_s=full_big,
-                           noop_big_rendered=rb["rendered_pdfs"])
+            results.update(measure_noop_big(work, args.noop_articles))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
@@ -176,6 +185,19 @@ def show(r: dict) -> None:
     if "noop_big_s" in r:
         rows.append((f"no-op rebuild, {r['noop_articles']} articles", f"{r['noop_big_s']:.2f} s",
                      f"target < 1 s; {r['noop_big_rendered']} PDFs rendered"))
+    rows += [
+        ("bare Python start", f"{r['python_start_s'] * 1000:.0f} ms", "the floor for any command"),
+        ("`check`, 3 articles", f"{r['check_small_s'] * 1000:.0f} ms",
+         f"{r['check_small_s'] / r['python_start_s']:.1f}x a bare Python start"),
+        ("no-op `publish`, 3 articles", f"{r['noop_small_s'] * 1000:.0f} ms",
+         f"{r['noop_small_s'] / r['python_start_s']:.1f}x a bare Python start"),
+        ("import weasyprint (over Python): ordinary / ours", f"{r['import_weasyprint_plain_s'] * 1000:.0f} / "
+         f"{r['import_weasyprint_ours_s'] * 1000:.0f} ms", "ours skips cffi's compiler/ldconfig library search"),
+    ]
+    for chars in (10_000, 39_000, 400_000):
+        note = "refused on read (limit 40,000)" if chars > 40_000 else "grows linearly with length"
+        rows.append((f"check / translate, one {chars:,}-char translation",
+                     f"{r[f'check_{chars}_s']:.2f} / {r[f'translate_{chars}_s']:.2f} s", note))
     width = max(len(a) for a, _, _ in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:<22} {note}")

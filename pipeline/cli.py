@@ -23,7 +23,7 @@ from pipeline.build.plan import plan
 from pipeline.build.progress import make_progress
 from pipeline.build.run import BuildReport, build
 from pipeline.config import Config, load_config
-from pipeline.errors import PipelineError, Problem, ProblemsFound
+from pipeline.errors import PipelineError, Problem, ProblemsFound, UsageProblem
 from pipeline.formats import EDITION_FORMATS
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.runtime.atomic import remove_leftovers
@@ -32,6 +32,7 @@ from pipeline.runtime.locks import exclusive
 from pipeline.sources.articles import Article, load_articles
 from pipeline.sources.importer import import_stories
 from pipeline.text.urdu import lint_urdu
+from pipeline.translation.approvals import open_gate_warning, trust_for
 from pipeline.translation.catalogs import (
     fix_catalog_letters,
     orphan_catalogs,
@@ -103,11 +104,12 @@ def check(ctx: click.Context, strict: bool, verbose: bool) -> None:
     if verbose:
         for article in the_plan.articles:
             click.echo(f"checked {article.path}", err=True)
+    warnings = [w for w in (open_gate_warning(config),) if w] + lint_translations(config, the_plan.articles)
     if the_plan.problems:
-        for warning in lint_translations(config, the_plan.articles):
+        for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
         raise ProblemsFound(the_plan.problems)
-    _warn(lint_translations(config, the_plan.articles), strict)
+    _warn(warnings, strict)
     click.echo(f"{len(the_plan.articles)} articles checked, no problems.")
 
 
@@ -118,7 +120,7 @@ def lint_translations(config: Config, articles: list[Article]) -> list[str]:
         if "ur" not in article.languages or "ur" not in config.languages:
             continue
         files = read_catalog_files(config, "ur", article.slug)
-        states, _problems = segment_states(article, files)  # problems are reported by plan()
+        states, _problems = segment_states(article, files, trust_for(config, "ur"))  # plan() reports problems
         for state in states:
             for finding in lint_urdu(state.translation, field=state.segment.lint_field) if state.translated else []:
                 found.append(f"{files.po_where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
@@ -285,16 +287,25 @@ def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all
 @main.command()
 @click.argument("slug")
 @click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
-@click.option("--reviewer", prompt="Reviewer name", help="Your name, recorded with each approval.")
+@click.option("--reviewer", help="Your name, recorded with each approval (asked when not given).")
 @click.pass_context
-def review(ctx: click.Context, slug: str, lang: str, reviewer: str) -> None:
+def review(ctx: click.Context, slug: str, lang: str, reviewer: str | None) -> None:
     """Walk the segments awaiting approval: source, translation, lint, what changed."""
     def ask(question: str) -> str:
         return str(click.prompt(question, default="s", show_default=False))
 
+    if not is_terminal():
+        raise UsageProblem("review asks questions and needs a terminal; in a script, approve named segments "
+                           "with `pipeline approve SLUG --reviewer NAME --segment ID`")
+    reviewer = reviewer or str(click.prompt("Reviewer name"))
     config = _config(ctx)
     with _translations_lock(config, "pipeline review"):
         review_segments(config, slug, lang, reviewer, ask, click.echo)
+
+
+def is_terminal() -> bool:
+    """Whether a person is at the keyboard (stdin and stdout are a terminal)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def run() -> None:

@@ -9,6 +9,8 @@ default, one-line help): validation, "did you mean" and the README's configurati
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
 import hashlib
 from collections.abc import Callable
@@ -21,7 +23,7 @@ import yaml
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.sources.files import MB, read_optional
-from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS
+from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS, name_problem
 
 CONFIG_FILE = "publication.yaml"
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -30,7 +32,20 @@ FONTS_DIR = REPO_DIR / "fonts"
 STATE_DIR = ".pipeline"  # build state, under the publication root: never inside a deployed folder
 PAGE_SIZES = ("A4", "Letter")
 
-Value = str | tuple[str, ...] | tuple[tuple[str, str], ...] | None
+SSH_KEY_TYPES = ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
+                 "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com")
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A person the publication trusts to approve translations into one language."""
+
+    name: str
+    key: str | None = None  # an SSH public key ("ssh-ed25519 AAAA..."): then every approval must be signed
+
+
+Reviewers = tuple[tuple[str, tuple[Reviewer, ...]], ...]
+Value = str | tuple[str, ...] | tuple[tuple[str, str], ...] | Reviewers | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,67 @@ def _base_url(node: yaml.Node) -> Value:
     return value
 
 
+def _ssh_key(node: yaml.Node) -> str:
+    value = _scalar(node)
+    parts = value.split()
+    try:
+        blob = base64.b64decode(parts[1], validate=True) if len(parts) >= 2 else b""
+    except binascii.Error:
+        blob = b""
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES or parts[0].encode() not in blob[:64]:
+        raise ValueError("key: expected an SSH public key line such as \"ssh-ed25519 AAAA...\" "
+                         "(the contents of the reviewer's id_ed25519.pub)")
+    return f"{parts[0]} {parts[1]}"
+
+
+def _reviewer(node: yaml.Node) -> Reviewer:
+    if isinstance(node, yaml.ScalarNode):
+        fields = {"name": node}
+    elif isinstance(node, yaml.MappingNode) and all(isinstance(k, yaml.ScalarNode) for k, _ in node.value):
+        fields = {str(k.value): v for k, v in node.value}
+    else:
+        raise ValueError("each reviewer is a name, or name: and key:")
+    unknown = sorted(set(fields) - {"name", "key"})
+    if unknown or "name" not in fields:
+        raise ValueError(f"each reviewer has name: and, optionally, key: (found {', '.join(fields) or 'nothing'})")
+    name = _scalar(fields["name"])
+    why = name_problem(name)
+    if why:
+        raise ValueError(f"reviewer name {why}")
+    return Reviewer(" ".join(name.split()), _ssh_key(fields["key"]) if "key" in fields else None)
+
+
+def _reviewers(node: yaml.Node) -> Value:
+    if not isinstance(node, yaml.MappingNode) or not all(
+            isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.SequenceNode) for k, v in node.value):
+        raise ValueError("give a list of reviewers per language, e.g. ur: [{name: Saima Anwar}]")
+    lists: dict[str, tuple[Reviewer, ...]] = {}
+    for lang_node, people in node.value:
+        lang = str(lang_node.value)
+        if lang not in LANGUAGES or lang == SOURCE_LANGUAGE:
+            raise ValueError(f"reviewers: {lang!r} is not a translation language")
+        lists[lang] = tuple(_reviewer(person) for person in people.value)
+        names = [r.name.casefold() for r in lists[lang]]
+        if len(set(names)) != len(names):
+            raise ValueError(f"reviewers: a name is listed twice for {lang}")
+    return tuple(sorted(lists.items()))
+
+
+def _self_review(node: yaml.Node) -> Value:
+    """`allowed` (every language) or a mapping lang -> allowed/refused: the languages where it is allowed."""
+    if isinstance(node, yaml.ScalarNode):
+        if _scalar(node) not in ("allowed", "refused"):
+            raise ValueError("must be allowed or refused, or one of them per language (ur: allowed)")
+        return tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE) if node.value == "allowed" else ()
+    if not isinstance(node, yaml.MappingNode) or not all(
+            isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode) for k, v in node.value):
+        raise ValueError("must be allowed or refused, or one of them per language (ur: allowed)")
+    chosen = {str(k.value): str(v.value) for k, v in node.value}
+    if any(lang not in LANGUAGES for lang in chosen) or any(v not in ("allowed", "refused") for v in chosen.values()):
+        raise ValueError("give allowed or refused per translation language, e.g. ur: allowed")
+    return tuple(sorted(lang for lang, v in chosen.items() if v == "allowed"))
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("name", (("en", "The Indus Ledger"),), "{en: The Indus Ledger, ur: انڈس لیجر}",
             "the publication's name, per language (masthead, running header, metadata)", _names),
@@ -101,6 +177,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", None, "https://news.example/",
             "the public https URL where dist/ is served, ending in /: canonical links, links in PDFs, "
             "feeds and partner metadata need it", _base_url),
+    Setting("reviewers", None, "{ur: [{name: Saima Anwar, key: ssh-ed25519 AAAA...}]}",
+            "who may approve translations, per language; a reviewer with a key must sign each approval. "
+            "Not set: anyone may approve (publish warns)", _reviewers),
+    Setting("self_review", (), "{ur: allowed}",
+            "languages where a translator may approve their own work (the catalog's Last-Translator); "
+            "refused by default", _self_review),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -115,6 +197,8 @@ class Config:
     page_size: str = "A4"
     digits: str = "latin"
     base_url: str | None = None
+    reviewers: Reviewers | None = None  # None: not set, anyone may approve
+    self_review: tuple[str, ...] = ()
     templates: Path = TEMPLATES_DIR  # the repository's; tests point these at copies
     fonts: Path = FONTS_DIR
 
@@ -147,6 +231,12 @@ class Config:
         except ValueError:
             name = "out-" + hashlib.sha256(str(out).encode()).hexdigest()[:16]
         return self.root / STATE_DIR / "builds" / name
+
+    def reviewers_for(self, lang: str) -> tuple[Reviewer, ...] | None:
+        """The reviewers trusted for `lang`; None when the publication keeps no list (anyone may approve)."""
+        if self.reviewers is None:
+            return None
+        return dict(self.reviewers).get(lang, ())
 
     def display(self, path: Path) -> str:
         """A path as a person reads it: relative to the publication root where possible."""
@@ -219,6 +309,8 @@ def settings_table() -> str:
 
 def _shown_default(value: Value) -> str:
     if value is None:
+        return "(none)"
+    if value == ():
         return "(none)"
     if isinstance(value, tuple) and value and isinstance(value[0], tuple):
         return ", ".join(f"{k}: {v}" for k, v in value)  # type: ignore[misc]

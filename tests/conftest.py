@@ -36,6 +36,9 @@ def article_text(headline: str = "Early Mango Harvest in Multan", date: str = "2
     return text
 
 
+TEST_REVIEWERS = ("R", "Saima Anwar", "X", "Benchmark reviewer")
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """make_site(files={"articles/x.md": "..."}) -> a publication root holding those files."""
@@ -46,6 +49,8 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         (root / "translations").mkdir(exist_ok=True)
         if english_only:
             (root / "publication.yaml").write_text("name: Test Gazette\nlanguages: [en]\n")
+        else:  # the reviewers the tests approve as; tests of an open gate write their own publication.yaml
+            (root / "publication.yaml").write_text(f"reviewers:\n  ur: [{', '.join(TEST_REVIEWERS)}]\n")
         for name, content in (files or {}).items():
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=50) as local:
         yield local
 
@@ -40,3 +40,17 @@ def test_cli_scheduler_option(make_site, tmp_path, cluster):
     assert result.exit_code == 0, result.output
     assert "built 1 PDFs" in result.output
     assert (tmp_path / "out" / "en" / "mango.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_dask_worker_with_two_threads_renders_pdfs_one_at_a_time(make_site, tmp_path):
+    """Dask runs tasks in threads; WeasyPrint/GLib crashed when two PDFs rendered at once in one process."""
+    files = {f"articles/story-{n}.md": article_text(headline=f"Story number {n}", date=f"2026-07-0{n}")
+             for n in range(1, 5)}
+    root = make_site(files, english_only=True)
+    config = load_config(root)
+    local = build(config, out=tmp_path / "local", jobs=1)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0",
+                                  silence_logs=50) as threaded, distributed.Client(threaded) as client:
+        remote = build(config, out=tmp_path / "dask", executor=client.get_executor())
+    assert local.rendered_pdfs == remote.rendered_pdfs == 4
+    assert snapshot(tmp_path / "local") == snapshot(tmp_path / "dask")

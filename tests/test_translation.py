@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline import cli
 from pipeline.cli import main
 from pipeline.translation.segments import segment_id
 from tests.conftest import article_text
@@ -195,7 +196,8 @@ def test_po_syntax_error_names_the_line_and_leaves_the_file(approved_site):
     assert po.read_text() == broken
 
 
-def test_review_walks_waiting_segments_with_a_word_diff(approved_site):
+def test_review_walks_waiting_segments_with_a_word_diff(approved_site, monkeypatch):
+    monkeypatch.setattr(cli, "is_terminal", lambda: True)
     root = approved_site
     (root / "articles" / "mango.md").write_text(article_text().replace(PARA, EDITED))
     run(root, "translate")

@@ -21,6 +21,7 @@ from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
 from pipeline.sources.articles import Article, article_files, duplicate_slugs, load_article, read_article_bytes
+from pipeline.translation.approvals import trust_for
 from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, read_catalog_files
 from pipeline.translation.gate import Hold, translator_for
 from pipeline.translation.interface import interface_translations, read_interface
@@ -133,7 +134,7 @@ def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles
     if lang in broken_interface:
         result.held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
         return
-    translate, hold, found = translator_for(article, files)
+    translate, hold, found = translator_for(article, files, trust_for(config, lang))
     result.translation_problems.extend(found)
     if hold is not None or translate is None:
         result.held.append(hold or Hold(article.slug, lang, total, total, "no translation"))

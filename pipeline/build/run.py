@@ -53,6 +53,7 @@ from pipeline.sources.articles import (
 )
 from pipeline.sources.files import read_bytes
 from pipeline.text.markdown import MAX_IMAGE_BYTES
+from pipeline.translation.approvals import open_gate_warning
 from pipeline.translation.catalogs import orphan_catalogs
 from pipeline.translation.gate import Hold
 
@@ -146,7 +147,7 @@ class _Build:
         config = self.config
         self.cache, warning = (BuildCache(), None) if self.force else BuildCache.load(self.state, config.root)
         self.manifest, manifest_warning = load_manifest(self.state, config.root)
-        self.report.warnings.extend(w for w in (warning, manifest_warning) if w)
+        self.report.warnings.extend(w for w in (warning, manifest_warning, open_gate_warning(config)) if w)
         interface, problems = read_interface_files(config)
         self.translations, broken, found = interface.translations(config)
         self.report.problems.extend([*problems, *found])

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes.util
 import gc
 import gettext
 import hashlib
@@ -79,6 +78,7 @@ def weasyprint_module() -> ModuleType:
     be about 5x slower), it is discarded and WeasyPrint is imported the ordinary way."""
     with _import_lock:
         if "weasyprint.text.ffi" not in sys.modules and sys.platform.startswith("linux"):
+            import ctypes.util  # only on this path: 12 ms that `check` need not pay
             original = ctypes.util.find_library
             ctypes.util.find_library = _no_library_search
             try:

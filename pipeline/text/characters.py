@@ -46,3 +46,44 @@ def describe(char: str) -> str:
     """U+202E RIGHT-TO-LEFT OVERRIDE: how a refused character is named to people."""
     name = unicodedata.name(char, "") or {"\x7f": "DELETE"}.get(char, "CONTROL CHARACTER")
     return f"U+{ord(char):04X} {name}"
+
+
+MAX_NAME_CHARS = 100
+_ESCAPE_RE = re.compile(r"\x1b|\x9b")  # an ANSI escape sequence starts with ESC or CSI
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot stand as a person's name in a record (None: it can): printable text of at most
+    100 characters, without controls, ANSI escapes, bidi controls or invisible characters."""
+    if not name.strip():
+        return "is empty; give the person's name"
+    if len(name) > MAX_NAME_CHARS:
+        return f"has {len(name):,} characters; a name has at most {MAX_NAME_CHARS}"
+    if _ESCAPE_RE.search(name):
+        return "holds a terminal escape sequence; type the name as plain text"
+    bad = invisible_re.search(name) or re.search(r"[\t\n]", name)
+    if bad:
+        return f"holds the invisible character {describe(bad.group())}; type the name as plain text"
+    odd = next((c for c in name if unicodedata.category(c) in ("Cf", "Co", "Cs", "Cn") and c != "\u200c"), None)
+    if odd is not None:
+        return f"holds the character {describe(odd)}, which is not printable text"
+    return None
+
+
+_NOT_PRINTABLE = ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")
+
+
+def visible(text: str) -> str:
+    """`text` made safe to print in a terminal and honest to read: every control, escape, bidi or invisible
+    character shown as ⟨U+XXXX⟩ (a line break as ⏎), so a translation cannot redraw the screen, move the
+    cursor or reorder what the reviewer sees. ZWNJ and ZWJ, which Urdu needs, are kept."""
+    out = []
+    for char in text:
+        if char == "\n":
+            out.append("⏎ ")
+        elif char in INVISIBLE or char == "\t" or (unicodedata.category(char) in _NOT_PRINTABLE
+                                                   and char not in "\u200c\u200d"):
+            out.append(f"⟨U+{ord(char):04X}⟩")
+        else:
+            out.append(char)
+    return "".join(out)

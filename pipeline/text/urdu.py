@@ -16,6 +16,7 @@ Out:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -70,7 +71,14 @@ _D = "[0-9\u06f0-\u06f9]"
 _PREFIXED_NUMBER = (f"(?:\\+[ ]?{_D}+|\\({_D}+\\)(?=[ ]?[-–/.]?[ ]?{_D}))"
                     f"(?:(?:[ ]?[-–/.:][ ]?|[ ])(?:\\({_D}+\\)|{_D}+)|\\({_D}+\\)|(?<=\\)){_D}+)*")
 _NUMBER = f"(?:(?<![^\\s(])[-−])?{_D}+(?:[-–/.:,]{_D}+)*"
-_LTR_RE = re.compile(f"(?P<latin>{_LATIN_RUN})|(?P<number>{_PREFIXED_NUMBER}|{_NUMBER})")
+
+
+@functools.cache
+def _ltr_re() -> re.Pattern[str]:
+    """Compiled on first use: the pattern repeats the Latin word eight times and takes ~20 ms to compile,
+    which every command would otherwise pay at start-up."""
+    return re.compile(f"(?P<latin>{_LATIN_RUN})|(?P<number>{_PREFIXED_NUMBER}|{_NUMBER})")
+
 _PUNCTUATED_NUMBER_RE = re.compile("[^0-9\u06f0-\u06f9.,]")
 
 
@@ -85,7 +93,7 @@ def _ltr_spans(text: str) -> list[tuple[int, int, str]]:
 
     Expects Arabic-Indic digits already turned into ASCII ones (a 1:1 replacement, so offsets still hold)."""
     spans: list[tuple[int, int, str]] = []
-    for m in _LTR_RE.finditer(text):
+    for m in _ltr_re().finditer(text):
         if m.group("latin") is not None:
             spans.append((m.start(), m.end(), "latin"))
         elif _PUNCTUATED_NUMBER_RE.search(m.group()):

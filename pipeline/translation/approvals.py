@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import Config, Reviewer
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.runtime import atomic
+from pipeline.text.characters import name_problem
 
 HEADER = (
     "# Approvals: one line per segment a reviewer approved.\n"
@@ -102,8 +104,57 @@ def write_approvals(path: Path, entries: list[Approval], shown: str | None = Non
     atomic.write_text(path, text, shown=shown)
 
 
-def check_reviewer(name: str) -> str:
+def same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Whose approvals count in one language: the publication's reviewers, or anyone when it keeps no list."""
+
+    lang: str
+    reviewers: tuple[Reviewer, ...] | None
+
+    def reviewer(self, name: str) -> Reviewer | None:
+        for person in self.reviewers or ():
+            if same_person(person.name, name):
+                return person
+        return None
+
+    def why_not(self, approval: Approval) -> str | None:
+        """None when the approval counts; otherwise why it does not."""
+        if self.reviewers is not None and self.reviewer(approval.reviewer) is None:
+            return f"approved by {approval.reviewer}, who is not among the reviewers for {self.lang}"
+        return None
+
+
+ANYONE = Trust("", None)
+
+
+def trust_for(config: Config, lang: str) -> Trust:
+    return Trust(lang, config.reviewers_for(lang))
+
+
+def open_gate_warning(config: Config) -> str | None:
+    """The one warning of a publication that keeps no list of reviewers while it publishes translations."""
+    if config.reviewers is None and any(lang != "en" for lang in config.languages):
+        return ("publication.yaml lists no reviewers: anyone can approve a translation; "
+                "list them under reviewers: (see the README, \"A reviewer's day\")")
+    return None
+
+
+def check_reviewer(name: str, trust: Trust | None = None) -> str:
+    """The reviewer's name as recorded, or ProblemsFound: not printable text, or not on the list."""
+    why = name_problem(name)
+    if why:
+        raise ProblemsFound([Problem("--reviewer", None, None, f"the name {why}")])
     name = " ".join(name.split())
-    if not name:
-        raise ProblemsFound([Problem("--reviewer", None, None, "give the reviewer's name")])
+    if trust is not None and trust.reviewers is not None:
+        person = trust.reviewer(name)
+        if person is None:
+            listed = ", ".join(r.name for r in trust.reviewers) or "nobody yet"
+            raise ProblemsFound([Problem("--reviewer", None, None,
+                                         f"{name} is not a reviewer for {trust.lang} in publication.yaml "
+                                         f"(reviewers: {listed}); nothing was recorded")])
+        name = person.name
     return name

@@ -23,10 +23,19 @@ from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.runtime import atomic
 from pipeline.sources.articles import Article
 from pipeline.sources.files import MB, read_optional
+from pipeline.text.characters import describe, invisible_re
 from pipeline.text.markdown import MAX_BLOCK_CHARS
 from pipeline.text.urdu import fix_letters
 from pipeline.translation import po
-from pipeline.translation.approvals import Approval, Approvals, approvals_path, pair_hash, parse_approvals
+from pipeline.translation.approvals import (
+    ANYONE,
+    Approval,
+    Approvals,
+    Trust,
+    approvals_path,
+    pair_hash,
+    parse_approvals,
+)
 from pipeline.translation.segments import Segment, Translate, segment_id, segments
 
 # The English a translation was made for, kept while the translation waits for the translator and the
@@ -81,6 +90,7 @@ class SegmentState:
     fuzzy: bool
     approval: Approval | None
     previous: str | None  # the English this translation was made for, when the source changed
+    distrusted: str | None = None  # why an approval of this exact pair does not count (not a reviewer, ...)
 
     @property
     def translated(self) -> bool:
@@ -104,8 +114,10 @@ def previous_of(entry: po.Entry) -> str | None:
     return None
 
 
-def segment_states(article: Article, files: CatalogFiles) -> tuple[list[SegmentState], list[Problem]]:
-    """Every segment of the article with its translation, fuzziness and approval."""
+def segment_states(article: Article, files: CatalogFiles,
+                   trust: Trust = ANYONE) -> tuple[list[SegmentState], list[Problem]]:
+    """Every segment of the article with its translation, fuzziness and approval; an approval counts only
+    when `trust` accepts it."""
     problems: list[Problem] = list(files.problems)
     entries: dict[tuple[str, str | None], po.Entry] = {}
     if files.po_data is not None:
@@ -125,11 +137,32 @@ def segment_states(article: Article, files: CatalogFiles) -> tuple[list[SegmentS
                                     f"the translation of segment {seg.id} has {len(translation):,} characters; "
                                     f"the limit is {MAX_TRANSLATION_CHARS:,}: shorten it"))
             translation = ""
+        hidden = invisible_re.search(translation)
+        if hidden and entry is not None:
+            problems.append(Problem(files.po_where, entry.line, None,
+                                    f"the translation of segment {seg.id} holds the invisible character "
+                                    f"{describe(hidden.group())} at character {hidden.start() + 1}; delete it "
+                                    "(direction comes from the page, never from control characters)"))
+            translation = ""
         fuzzy = bool(entry and entry.fuzzy)
         approval = approvals.approval_for(seg.id, pair_hash(seg.context, seg.source, translation)) \
             if translation else None
-        states.append(SegmentState(seg, translation, fuzzy, approval, previous_of(entry) if entry else None))
+        distrusted = trust.why_not(approval) if approval else None
+        states.append(SegmentState(seg, translation, fuzzy, None if distrusted else approval,
+                                   previous_of(entry) if entry else None, distrusted))
     return states, problems
+
+
+def last_translator(files: CatalogFiles) -> str | None:
+    """The name in the catalog's Last-Translator header (without the e-mail address), if it has one."""
+    if files.po_data is None:
+        return None
+    try:
+        value = parse_catalog(files.po_data, files.po_where).header("Last-Translator") or ""
+    except ProblemsFound:
+        return None
+    name = value.split("<", 1)[0].strip()
+    return name or None
 
 
 def translate_function(states: list[SegmentState]) -> Translate:

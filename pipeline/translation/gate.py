@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.errors import Problem
 from pipeline.sources.articles import Article
+from pipeline.translation.approvals import ANYONE, Trust
 from pipeline.translation.catalogs import CatalogFiles, segment_states, translate_function
 from pipeline.translation.segments import Translate, segments
 
@@ -27,21 +28,25 @@ class Hold:
         return f"{self.lang}/{self.slug}: held, {self.waiting} of {self.total} segments waiting ({self.reason})"
 
 
-def translator_for(article: Article, files: CatalogFiles) -> tuple[Translate | None, Hold | None, list[Problem]]:
+def translator_for(article: Article, files: CatalogFiles,
+                   trust: Trust = ANYONE) -> tuple[Translate | None, Hold | None, list[Problem]]:
     """(Translate, None, problems) when every segment is publishable, else (None, Hold, problems)."""
     lang = files.lang
     if files.po_data is None and not files.problems:
         total = len(segments(article))
         return None, Hold(article.slug, lang, total, total,
                           f"no catalog yet; run: pipeline translate --lang {lang}"), []
-    states, problems = segment_states(article, files)
+    states, problems = segment_states(article, files, trust)
     waiting = [s for s in states if not s.publishable]
     if problems or waiting:
         missing = sum(1 for s in waiting if not s.translated)
         fuzzy = sum(1 for s in waiting if s.translated and s.fuzzy)
-        unapproved = len(waiting) - missing - fuzzy
+        distrusted = [s.distrusted for s in waiting if s.translated and not s.fuzzy and s.distrusted]
+        unapproved = len(waiting) - missing - fuzzy - len(distrusted)
+        why = "; ".join(dict.fromkeys(distrusted))
         parts = [f"{n} {what}" for n, what in ((missing, "untranslated"), (fuzzy, "fuzzy"),
-                                               (unapproved, "unapproved")) if n]
+                                               (unapproved, "unapproved"),
+                                               (len(distrusted), f"whose approval does not count: {why}")) if n]
         reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
         return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems
     return translate_function(states), None, problems

@@ -17,6 +17,7 @@ from pipeline.config import REPO_DIR, Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.files import MB, read_optional
+from pipeline.text.characters import describe, invisible_re
 from pipeline.translation import po
 
 DOMAIN = "messages"
@@ -80,4 +81,8 @@ def interface_translations(config: Config, lang: str, data: bytes | None,
         elif entry.fuzzy:
             problems.append(Problem(where, entry.line, None,
                                     f"interface string {msgid!r} is fuzzy; check and unmark it"))
-    return TableTranslations({k: e.msgstr for k, e in have.items() if e.msgstr and not e.fuzzy}), problems
+        elif hidden := invisible_re.search(entry.msgstr):
+            problems.append(Problem(where, entry.line, None, f"interface string {msgid!r}: the translation holds "
+                                    f"the invisible character {describe(hidden.group())}; delete it"))
+    return TableTranslations({k: e.msgstr for k, e in have.items()
+                              if e.msgstr and not e.fuzzy and not invisible_re.search(e.msgstr)}), problems

@@ -18,11 +18,21 @@ from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.articles import Article, load_articles
+from pipeline.text.characters import visible
 from pipeline.text.urdu import lint_urdu
-from pipeline.translation.approvals import Approval, approvals_path, check_reviewer, write_approvals
+from pipeline.translation.approvals import (
+    Approval,
+    Trust,
+    approvals_path,
+    check_reviewer,
+    same_person,
+    trust_for,
+    write_approvals,
+)
 from pipeline.translation.catalogs import (
     CatalogFiles,
     SegmentState,
+    last_translator,
     load_approvals,
     read_catalog_files,
     segment_states,
@@ -63,7 +73,8 @@ def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[l
         for lang in article.languages:
             if lang == SOURCE_LANGUAGE or lang not in config.languages or (langs and lang not in langs):
                 continue
-            states, found = segment_states(article, read_catalog_files(config, lang, article.slug))
+            states, found = segment_states(article, read_catalog_files(config, lang, article.slug),
+                                           trust_for(config, lang))
             problems.extend(found)
             rows.append(StatusRow(
                 slug=article.slug, lang=lang, segments=len(states),
@@ -89,17 +100,31 @@ def _states(config: Config, slug: str, lang: str) -> tuple[Article, CatalogFiles
     """The article, its translation files as read now, and every segment's state; problems stop here."""
     article = find_article(config, slug)
     files = read_catalog_files(config, lang, slug)
-    states, problems = segment_states(article, files)
+    states, problems = segment_states(article, files, trust_for(config, lang))
     if problems:
         raise ProblemsFound(problems)
     return article, files, states
 
 
+def authorized_reviewer(config: Config, lang: str, name: str, files: CatalogFiles) -> str:
+    """The reviewer's name as it is recorded, or ProblemsFound (nothing is recorded): a name that is not
+    printable text, not among the publication's reviewers, or the translator's own (the catalog's
+    Last-Translator) where the publication does not allow self-review."""
+    trust: Trust = trust_for(config, lang)
+    name = check_reviewer(name, trust)
+    translator = last_translator(files)
+    if translator and same_person(translator, name) and lang not in config.self_review:
+        raise ProblemsFound([Problem(files.po_where, None, "--reviewer",
+                                     f"{name} is the catalog's Last-Translator: a translation is approved by "
+                                     f"someone else (or set self_review: {{{lang}: allowed}} in publication.yaml)")])
+    return name
+
+
 def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: list[str] | None,
             when: str | None = None) -> ApproveReport:
     """Approve the given segments (or, with None, every segment that can be approved)."""
-    reviewer = check_reviewer(reviewer)
     article, files, states = _states(config, slug, lang)
+    reviewer = authorized_reviewer(config, lang, reviewer, files)
     by_id = {s.segment.id: s for s in states}
     wanted = list(by_id) if segment_ids is None else segment_ids
     unknown = [i for i in wanted if i not in by_id]
@@ -150,8 +175,8 @@ def word_diff(old: str, new: str) -> str:
 def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[str], str],
            say: Callable[[str], None]) -> ApproveReport:
     """Walk the segments awaiting approval; the reviewer answers a (approve), s (skip) or q (stop)."""
-    reviewer = check_reviewer(reviewer)
     article, files, states = _states(config, slug, lang)
+    reviewer = authorized_reviewer(config, lang, reviewer, files)
     waiting = [s for s in states if s.translated and not s.fuzzy and s.approval is None]
     blocked = [s for s in states if not s.translated or s.fuzzy]
     say(f"{lang}/{slug}: {len(waiting)} segment(s) awaiting approval, "
@@ -164,11 +189,11 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
         where = f", {article.path}:{seg.line}" if seg.line else ""
         say(f"[{number}/{len(waiting)}] segment {seg.id} ({seg.context or 'body'}{where})")
         if state.previous and state.previous != seg.source:
-            say(f"  English changed: {word_diff(state.previous, seg.source)}")
-        say(f"  English: {seg.source}")
-        say(f"  {lang}:      {state.translation}")
+            say(f"  English changed: {visible(word_diff(state.previous, seg.source))}")
+        say(f"  English: {visible(seg.source)}")
+        say(f"  {lang}:      {visible(state.translation)}")
         for finding in (lint_urdu(state.translation, field=seg.lint_field) if lang == "ur" else []):
-            say(f"  lint ({finding.action}): {finding.message}")
+            say(f"  lint ({finding.action}): {visible(finding.message)}")
         answer = ask("approve (a), skip (s) or stop (q)?").strip().lower()[:1]
         if answer == "a":
             chosen.append(state)

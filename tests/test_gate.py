@@ -1,0 +1,189 @@
+"""The review gate (issue: nothing reaches a reader that a named reviewer did not see).
+
+Who may approve (the reviewers list, no self-review, printable names), what the terminal shows, and the
+characters refused in every translated text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import cli
+from pipeline.cli import main
+from pipeline.text.characters import name_problem, visible
+from tests.conftest import article_text
+from tests.urdu_fixture import URDU, fill_catalog, read_catalog
+
+
+def run(root: Path, *args: str, input: str | None = None):
+    return CliRunner().invoke(main, ["--root", str(root), *args], input=input, catch_exceptions=False)
+
+
+def approvals_text(root: Path, slug: str = "mango") -> str:
+    path = root / "translations" / "ur" / f"{slug}.approvals"
+    return path.read_text() if path.exists() else ""
+
+
+@pytest.fixture
+def translated(make_site):
+    """A bilingual site whose Urdu catalog is filled in and not yet approved."""
+    root = make_site({"articles/mango.md": article_text()})
+    assert run(root, "translate").exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po")
+    return root
+
+
+def set_config(root: Path, text: str) -> None:
+    (root / "publication.yaml").write_text(text)
+
+
+# --- who may approve -------------------------------------------------------------------------------------
+
+def test_a_name_not_on_the_list_is_refused_and_nothing_is_recorded(translated):
+    result = run(translated, "approve", "mango", "--reviewer", "Mallory", "--all")
+    assert result.exit_code == 1
+    assert "Mallory is not a reviewer for ur in publication.yaml" in result.output
+    assert "Saima Anwar" in result.output  # the message lists who may
+    assert approvals_text(translated) == ""
+    result = run(translated, "approve", "mango", "--reviewer", "  saima   ANWAR ", "--all")
+    assert result.exit_code == 0
+    assert "\tSaima Anwar\t" in approvals_text(translated)  # recorded as the list spells it
+
+
+def test_approvals_by_names_not_on_the_list_do_not_publish(translated):
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    set_config(translated, "reviewers:\n  ur: [Saima Anwar]\n")  # R is no longer trusted
+    result = run(translated, "publish")
+    assert "ur/mango: held" in result.stderr
+    assert "approval does not count: approved by R, who is not among the reviewers for ur" in result.stderr
+    assert not (translated / "dist" / "ur" / "mango.html").exists()
+    assert run(translated, "status", "--json").output.count('"publishable": false') == 1
+    set_config(translated, "reviewers:\n  ur: [Saima Anwar, R]\n")
+    assert run(translated, "publish").exit_code == 0 and (translated / "dist" / "ur" / "mango.html").exists()
+
+
+def test_without_a_list_anyone_may_approve_and_publish_warns_once(translated):
+    set_config(translated, "languages: [en, ur]\n")
+    assert run(translated, "approve", "mango", "--reviewer", "Anyone At All", "--all").exit_code == 0
+    result = run(translated, "publish")
+    assert result.exit_code == 0 and (translated / "dist" / "ur" / "mango.html").exists()
+    assert result.stderr.count("lists no reviewers: anyone can approve") == 1
+    check = run(translated, "check")
+    assert check.stderr.count("lists no reviewers") == 1
+    assert run(translated, "check", "--strict").exit_code == 1
+    set_config(translated, "languages: [en]\n")  # nothing is translated: nothing to warn about
+    assert "lists no reviewers" not in run(translated, "check").stderr
+
+
+def test_the_translator_may_not_approve_their_own_work(translated):
+    po = translated / "translations" / "ur" / "mango.po"
+    po.write_text(po.read_text().replace("Last-Translator: Urdu desk", "Last-Translator: Saima Anwar <s@x.pk>"))
+    result = run(translated, "approve", "mango", "--reviewer", "Saima Anwar", "--all")
+    assert result.exit_code == 1 and "is the catalog's Last-Translator" in result.output
+    assert approvals_text(translated) == ""
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0  # someone else may
+    set_config(translated, "reviewers:\n  ur: [Saima Anwar, R]\nself_review: {ur: allowed}\n")
+    assert run(translated, "approve", "mango", "--reviewer", "Saima Anwar", "--all").exit_code == 0
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("Saima\u202eAnwar", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("\x1b[2J\x1b[HSaima", "terminal escape sequence"),
+    ("S" * 5000, "5,000 characters"),
+    ("Saima\u200bAnwar", "U+200B ZERO WIDTH SPACE"),
+    ("Saima\tAnwar", "invisible character"),
+    ("", "is empty"),
+])
+def test_reviewer_names_are_printable_text(make_site, name, why):
+    root = make_site({"articles/mango.md": article_text()})
+    set_config(root, "languages: [en, ur]\n")  # no list: only the name rules apply
+    assert run(root, "translate").exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po")
+    result = run(root, "approve", "mango", "--reviewer", name, "--all")
+    assert result.exit_code == 1 and why in result.output, result.output
+    assert approvals_text(root) == ""
+    assert "\x1b" not in result.output and "\u202e" not in result.output  # the refusal does not echo it raw
+
+
+def test_names_allow_urdu_with_zwnj():
+    assert name_problem("صائمہ انور") is None
+    assert name_problem("علی\u200cرضا") is None
+    assert name_problem("Saima\u202eAnwar") is not None
+
+
+@pytest.mark.parametrize(("yaml", "message"), [
+    ("reviewers: Saima\n", "give a list of reviewers per language"),
+    ("reviewers:\n  fr: [A]\n", "'fr' is not a translation language"),
+    ("reviewers:\n  ur: [{name: A, key: not-a-key}]\n", "expected an SSH public key line"),
+    ("reviewers:\n  ur: [{name: A, email: a@b}]\n", "each reviewer has name: and, optionally, key:"),
+    ("reviewers:\n  ur: [A, a]\n", "a name is listed twice"),
+    ("reviewers:\n  ur: [\"A\\u202eB\"]\n", "U+202E"),
+    ("self_review: sometimes\n", "must be allowed or refused"),
+])
+def test_bad_reviewer_settings_name_the_line(make_site, yaml, message):
+    root = make_site({"articles/mango.md": article_text()})
+    set_config(root, "languages: [en, ur]\n" + yaml)
+    result = run(root, "check")
+    assert result.exit_code == 1 and "publication.yaml:2:" in result.output and message in result.output, \
+        result.output
+
+
+# --- what the terminal shows -------------------------------------------------------------------------------
+
+def test_a_translation_that_would_redraw_the_terminal_never_reaches_it(translated, monkeypatch):
+    monkeypatch.setattr(cli, "is_terminal", lambda: True)
+    fake = "\x1b[2K\r\x1b[1A  ur:      ملتان\x1b[0m\rapprove (a)?"
+    fill_catalog(translated / "translations" / "ur" / "mango.po", {**URDU, "Multan": fake})
+    result = run(translated, "review", "mango", "--reviewer", "Saima Anwar", input="a\n" * 10)
+    assert result.exit_code == 1 and "U+001B" in result.output
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert approvals_text(translated) == ""
+
+
+def test_review_shows_what_it_prints_through_visible(translated, monkeypatch):
+    """Defence in depth: whatever reaches the review screen passes through `visible` (the English, the
+    translation, the word diff and lint findings)."""
+    monkeypatch.setattr(cli, "is_terminal", lambda: True)
+    from pipeline.translation import review as review_module
+    monkeypatch.setattr(review_module, "visible", lambda text: "<shown>" + text)
+    result = run(translated, "review", "mango", "--reviewer", "Saima Anwar", input="s\n" * 10)
+    lines = [line for line in result.output.splitlines() if line.startswith(("  English", "  ur:", "  lint"))]
+    assert lines and all("<shown>" in line for line in lines)
+
+
+def test_review_without_a_terminal_exits_2_and_asks_nothing(translated):
+    result = run(translated, "review", "mango", "--reviewer", "Saima Anwar", input="a\n")
+    assert result.exit_code == 2 and "needs a terminal" in result.output
+    assert "pipeline approve" in result.output and approvals_text(translated) == ""
+
+
+def test_visible_shows_every_hidden_character_and_keeps_urdu_joiners():
+    assert visible("a\u202eb\u2066c\ufeffd\x9be\x7f") == "a⟨U+202E⟩b⟨U+2066⟩c⟨U+FEFF⟩d⟨U+009B⟩e⟨U+007F⟩"
+    assert visible("line\nnext") == "line⏎ next"
+    assert visible("نئی\u200cدہلی") == "نئی\u200cدہلی"
+
+
+# --- characters refused in translated text ------------------------------------------------------------------
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200e", "\u200b", "\ufeff", "\ufffd", "\x07"])
+def test_invisible_characters_in_a_translation_hold_it_with_file_line_and_character(translated, char):
+    po = translated / "translations" / "ur" / "mango.po"
+    fill_catalog(po, {**URDU, "Early Mango Harvest in Multan": "ملتان میں" + char + " آم کی جلد فصل"})
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 1
+    line = next(e.line for e in read_catalog(po).entries if e.msgid == "Early Mango Harvest in Multan")
+    result = run(translated, "check")
+    assert result.exit_code == 1
+    assert f"translations/ur/mango.po:{line}:" in result.output and f"U+{ord(char):04X}" in result.output
+    publish = run(translated, "publish")
+    assert not (translated / "dist" / "ur" / "mango.html").exists() and "ur/mango: held" in publish.stderr
+
+
+def test_zwnj_stays_allowed_in_translations(translated):
+    po = translated / "translations" / "ur" / "mango.po"
+    fill_catalog(po, {**URDU, "Early Mango Harvest in Multan": "ملتان میں آم کی جلد\u200cفصل"})
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    assert run(translated, "publish").exit_code == 0
+    assert "جلد\u200cفصل" in (translated / "dist" / "ur" / "mango.html").read_text()
