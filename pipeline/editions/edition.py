@@ -56,8 +56,8 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
 
     def render_markdown(text: str, context: str | None, line_offset: int | None, field_name: str) -> str:
         translated = translate is not identity
-        tokens, env = markup.parse(text, (lambda source: translate(context, normalize(source))) if translated
-                                   else None)
+        tokens, env = markup.parse(text, (lambda source, env: translate(context, normalize(source, env)))
+                                   if translated else None)
         res = markup.Resources(root=config.root, base_dir=config.articles_dir,
                                where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
                                line_offset=None if translated else line_offset, field=field_name)

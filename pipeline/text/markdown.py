@@ -72,24 +72,29 @@ def is_text_block(tok: Token) -> bool:
     return tok.type == "inline" and bool(tok.content.strip())
 
 
-def blocks(text: str) -> list[Token]:
-    """The block pass only: every block with its source text, inline content not parsed. Enough to
-    cut an article into segments, at a fraction of a full parse (footnote definitions stay where
-    they were written)."""
+def blocks(text: str) -> tuple[list[Token], dict]:
+    """The block pass only: every block with its source text, inline content not parsed, and the env
+    with the link reference and footnote definitions. Enough to cut an article into segments, at a
+    fraction of a full parse (footnote definitions stay where they were written)."""
     state = StateCore(text, _MD, {})
     for name, rule in _CORE_RULES:
         rule(state)
         if name == "block":
             break
-    return state.tokens
+    return state.tokens, state.env
 
 
-def parse(text: str, substitute: Callable[[str], str] | None = None) -> tuple[list[Token], dict]:
+Substitute = Callable[[str, dict], str]  # (a block's English text, the env of definitions) -> its translation
+
+
+def parse(text: str, substitute: Substitute | None = None,
+          title: Callable[[str], str] | None = None) -> tuple[list[Token], dict]:
     """Markdown to a block token stream (inline children parsed) and its env (footnote data).
 
     With `substitute`, every block's text is replaced (by its translation) between the block pass and
-    the inline pass: the translated edition keeps the English block structure, and its text is
-    parsed once, with footnote references counted as usual."""
+    the inline pass, and with `title` every link reference definition's title: the translated edition
+    keeps the English block structure, and its text is parsed once, with footnote references counted
+    as usual."""
     env: dict = {}
     if substitute is None:
         return _MD.parse(text, env), env
@@ -99,8 +104,28 @@ def parse(text: str, substitute: Callable[[str], str] | None = None) -> tuple[li
         if name == "block":
             for tok in state.tokens:
                 if is_text_block(tok):
-                    tok.content = substitute(tok.content)
+                    tok.content = substitute(tok.content, env)
+            for definition in env.get("references", {}).values():
+                if definition.get("title") and title is not None:
+                    definition["title"] = title(definition["title"])
     return state.tokens, env
+
+
+def parse_inline(text: str, env: dict) -> list[Token]:
+    """The inline tokens of one block's text, read with the article's link reference and footnote
+    definitions from `env` (left as it was)."""
+    local = {"references": env.get("references", {}),
+             "footnotes": {"refs": dict(env.get("footnotes", {}).get("refs", {}))}}
+    tokens = _MD.parseInline(text, local)
+    return (tokens[0].children or []) if tokens else []
+
+
+def inline_html(text: str, env: dict) -> str:
+    """What one block's text means, as HTML (line endings and spaces alike): two texts that give the same
+    string say the same thing."""
+    local = {"references": env.get("references", {}),
+             "footnotes": {"refs": dict(env.get("footnotes", {}).get("refs", {}))}}
+    return _MD.renderInline(text, local).replace("\n", " ")
 
 
 @dataclass

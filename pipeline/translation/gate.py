@@ -13,6 +13,7 @@ from pipeline.errors import Problem
 from pipeline.sources.articles import Article
 from pipeline.translation.approvals import ANYONE, Trust
 from pipeline.translation.catalogs import CatalogFiles, segment_states, translate_function
+from pipeline.translation.compare import segment_findings
 from pipeline.translation.segments import Translate, segments
 
 
@@ -44,8 +45,11 @@ def translator_for(article: Article, files: CatalogFiles,
         distrusted = [s.distrusted for s in waiting if s.translated and not s.fuzzy and s.distrusted]
         unapproved = len(waiting) - missing - fuzzy - len(distrusted)
         why = "; ".join(dict.fromkeys(distrusted))
+        found = segment_findings(article, ((s.segment, s.translation) for s in waiting
+                                           if s.translated and not s.fuzzy and not s.distrusted))
+        unapproved_text = "unapproved" + (f" ({len(found)} with findings: see pipeline check)" if found else "")
         parts = [f"{n} {what}" for n, what in ((missing, "untranslated"), (fuzzy, "fuzzy"),
-                                               (unapproved, "unapproved"),
+                                               (unapproved, unapproved_text),
                                                (len(distrusted), f"whose approval does not count: {why}")) if n]
         reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
         return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems

@@ -37,6 +37,7 @@ from pipeline.translation.catalogs import (
     read_catalog_files,
     segment_states,
 )
+from pipeline.translation.compare import segment_findings
 
 
 @dataclass(frozen=True)
@@ -131,20 +132,23 @@ def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: li
     if unknown:
         raise ProblemsFound([Problem(f"{lang}/{slug}", None, "--segment",
                                      f"no segment {i}; `pipeline review {slug}` lists them") for i in unknown])
-    approved: list[str] = []
     refused: list[tuple[str, str]] = []
     chosen: list[SegmentState] = []
+    found = segment_findings(article, ((s.segment, s.translation) for s in states
+                                       if s.translated and not s.fuzzy and s.approval is None))
     for seg_id in wanted:
         state = by_id[seg_id]
         if not state.translated:
             refused.append((seg_id, "not translated yet"))
         elif state.fuzzy:
             refused.append((seg_id, "fuzzy: the English changed; the translator must update it first"))
+        elif state.approval is None and segment_ids is None and seg_id in found:
+            refused.append((seg_id, "findings (" + "; ".join(found[seg_id]) + "): check them in `pipeline review` "
+                            f"and approve it by name with --segment {seg_id}"))
         elif state.approval is None:
             chosen.append(state)
     record(config, article, lang, states, chosen, reviewer, when or now_utc(), files)
-    approved = [s.segment.id for s in chosen]
-    return ApproveReport(approved, refused)
+    return ApproveReport([s.segment.id for s in chosen], refused)
 
 
 def record(config: Config, article: Article, lang: str, states: list[SegmentState], chosen: list[SegmentState],
@@ -183,6 +187,7 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
         f"{len(blocked)} waiting for the translator.")
     chosen: list[SegmentState] = []
     skipped: list[tuple[str, str]] = []
+    found = segment_findings(article, ((s.segment, s.translation) for s in waiting))
     for number, state in enumerate(waiting, start=1):
         seg = state.segment
         say("")
@@ -192,6 +197,8 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
             say(f"  English changed: {visible(word_diff(state.previous, seg.source))}")
         say(f"  English: {visible(seg.source)}")
         say(f"  {lang}:      {visible(state.translation)}")
+        for difference in found.get(seg.id, []):
+            say(f"  finding: {visible(difference)}")
         for finding in (lint_urdu(state.translation, field=seg.lint_field) if lang == "ur" else []):
             say(f"  lint ({finding.action}): {visible(finding.message)}")
         answer = ask("approve (a), skip (s) or stop (q)?").strip().lower()[:1]

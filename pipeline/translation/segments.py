@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from pipeline.sources.articles import Article
-from pipeline.text.markdown import blocks, is_text_block
+from pipeline.text.markdown import blocks, inline_html, is_text_block
 
 #: Front-matter fields that are translated, in the order a translator meets them.
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
@@ -46,21 +48,53 @@ def segment_id(context: str | None, source: str) -> str:
     return hashlib.sha1(f"{context or ''}\x04{source}".encode()).hexdigest()[:8]
 
 
-def normalize(text: str) -> str:
-    """Source text as a msgid: soft line breaks become spaces (re-wrapping a paragraph changes
-    nothing), hard breaks (two trailing spaces or a backslash) stay as newlines."""
+def _join_lines(text: str, markdown: bool = True) -> str:
+    """Soft line breaks become spaces (re-wrapping a paragraph changes nothing); in Markdown a hard break
+    (two or more trailing spaces, or a backslash) becomes a backslash break, which a translator can see
+    and keep (in a plain-text field, a line break)."""
     lines = text.strip("\n").split("\n")
     out = ""
     for i, line in enumerate(lines):
-        hard = line.endswith("  ") or line.endswith("\\")
-        piece = line.rstrip() if not line.endswith("\\") else line
-        if i:
-            out += piece.lstrip()
-        else:
-            out += piece
-        if i < len(lines) - 1:
-            out += "\n" if hard else " "
+        last = i == len(lines) - 1
+        hard = not last and (line.endswith("  ") or line.endswith("\\"))
+        piece = line.rstrip(" ") if not last else line
+        piece = piece.lstrip() if i else piece
+        if hard and markdown and not piece.endswith("\\"):
+            piece += "\\"
+        out += piece + ("" if last else "\n" if hard else " ")
     return out.strip()
+
+
+_SHORT_REFERENCE = re.compile(r"(?<![\\\]])(!?)\[([^\[\]\n]+)\](\[\])?(?![\[(:])")
+
+
+def _full_references(text: str, env: dict) -> str:
+    """Shortcut and collapsed reference links (`[foo]`, `[foo][]`) written in full (`[foo][foo]`), so a
+    translator who translates the link text keeps the link."""
+    references = env.get("references", {})
+
+    def full(match: re.Match[str]) -> str:
+        bang, label = match.group(1), match.group(2)
+        if normalizeReference(label) not in references or label.startswith("^"):
+            return match.group(0)
+        return f"{bang}[{label}][{label}]"
+    return _SHORT_REFERENCE.sub(full, text) if references else text
+
+
+def normalize(text: str, env: dict | None = None) -> str:
+    """A block's English text as the translator sees it (its msgid): lines joined, hard breaks as
+    backslash breaks and reference links in full. With the article's `env` of definitions, each step is
+    kept only if the text still means exactly what it meant (same HTML): normalising never makes a link,
+    a break or a code span that the English does not have."""
+    if env is None:
+        return _join_lines(text, markdown=False)
+    meaning = inline_html(text, env)
+    result = text.strip("\n")
+    for step in (_join_lines, lambda t: _full_references(t, env)):
+        candidate = step(result)
+        if candidate != result and inline_html(candidate, env) == meaning:
+            result = candidate
+    return result
 
 
 def field_values(article: Article) -> dict[str, str]:
@@ -96,13 +130,13 @@ def _segments(article: Article) -> tuple[Segment, ...]:
                                   (article.editorial_note, NOTE_CONTEXT, None)):
         if not text:
             continue
-        tokens = blocks(text)
+        tokens, env = blocks(text)
         opener = {id(tokens[i + 1]): tokens[i].type for i in range(len(tokens) - 1)}
         for tok in inline_blocks(tokens):
             line = offset + tok.map[0] if (offset is not None and tok.map) else None
             kind = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}.get(opener.get(id(tok), ""),
                                                                                         "paragraph")
-            found.append(Segment(context, normalize(tok.content), line, kind))
+            found.append(Segment(context, normalize(tok.content, env), line, kind))
     seen: set[tuple[str | None, str]] = set()
     unique = []
     for seg in found:
