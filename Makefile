@@ -39,7 +39,9 @@ lock:
 
 $(STAMP): pyproject.toml requirements.lock | syslibs
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	# --no-deps: the lock is the whole closure; it also avoids pip 23's refusal of hashed extras (pip#9644).
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.lock
+	$(BIN)/pip check --disable-pip-version-check >/dev/null || { $(BIN)/pip check; exit 1; }
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from pipeline import cli
 from pipeline.cli import main
@@ -36,8 +37,11 @@ class Links(HTMLParser):
         super().__init__()
         self.hrefs: list[str] = []
         self.breaks = 0
+        self.titles: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if dict(attrs).get("title"):
+            self.titles.append(dict(attrs)["title"] or "")
         if tag == "a":
             self.hrefs.append(dict(attrs).get("href") or "")
         elif tag == "br":
@@ -172,3 +176,32 @@ def test_a_reviewer_may_approve_a_segment_with_findings_by_name(story, monkeypat
     assert approved(story) == len(msgids(story))
     assert run(story, "publish").exit_code == 0
     assert (story / "dist" / "ur" / "story.html").exists()
+
+
+def test_a_reference_title_is_a_catalog_entry_and_reaches_urdu_readers_only_translated(make_site):
+    body = ("See the [records][r] and ![the chart][c].\n\n"
+            "[r]: /records \"District records\"\n[c]: chart.png 'Yield chart'\n")
+    root = make_site({"articles/story.md": article_text(body=body)})
+    Image.new("RGB", (4, 4)).save(root / "articles" / "chart.png")
+    assert run(root, "translate").exit_code == 0
+    entries = read_catalog(root / "translations" / "ur" / "story.po").entries
+    titles = {e.msgid for e in entries if e.msgctxt == "link-title"}
+    assert titles == {"District records", "Yield chart"}
+    fill(root, {"District records": "ضلعی ریکارڈ", "Yield chart": "پیداوار کا خاکہ",
+                "See the [records][r] and ![the chart][c].": "[ریکارڈ][r] اور ![خاکہ][c] دیکھیے۔"})
+    assert run(root, "approve", "story", "--reviewer", "R", "--all").exit_code == 0
+    result = run(root, "publish")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(page(root, "en").titles) == ["District records", "Yield chart"]
+    assert sorted(page(root, "ur").titles) == ["ضلعی ریکارڈ", "پیداوار کا خاکہ"]
+
+
+def test_an_urdu_edition_of_a_refused_english_article_waits_for_the_english_to_be_fixed(story):
+    fill(story, {})
+    assert run(story, "approve", "story", "--reviewer", "R", "--all").exit_code == 0
+    path = story / "articles" / "story.md"
+    path.write_text(path.read_text() + "\n```\nan unclosed fence\n", encoding="utf-8")
+    result = run(story, "publish")
+    assert "articles/story.md" in result.stderr
+    assert "waits for the English article to be fixed" in result.stderr
+    assert "translations/ur/story.po" not in result.stderr

@@ -23,7 +23,7 @@ from pipeline.text import markdown as markup
 from pipeline.text.characters import convert_digits
 from pipeline.text.localize import digit_system, format_date
 from pipeline.text.urdu import urdu_text_html
-from pipeline.translation.segments import NOTE_CONTEXT, Translate, field_values, normalize
+from pipeline.translation.segments import NOTE_CONTEXT, TITLE_CONTEXT, Translate, field_values, normalize
 
 TextHtml = Callable[[str], str]
 
@@ -57,7 +57,8 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     def render_markdown(text: str, context: str | None, line_offset: int | None, field_name: str) -> str:
         translated = translate is not identity
         tokens, env = markup.parse(text, (lambda source, env: translate(context, normalize(source, env)))
-                                   if translated else None)
+                                   if translated else None,
+                                   title=lambda title: translate(TITLE_CONTEXT, normalize(title)))
         res = markup.Resources(root=config.root, base_dir=config.articles_dir,
                                where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
                                line_offset=None if translated else line_offset, field=field_name)

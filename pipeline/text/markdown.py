@@ -106,7 +106,7 @@ def parse(text: str, substitute: Substitute | None = None,
                 if is_text_block(tok):
                     tok.content = substitute(tok.content, env)
             for definition in env.get("references", {}).values():
-                if definition.get("title") and title is not None:
+                if str(definition.get("title") or "").strip() and title is not None:
                     definition["title"] = title(definition["title"])
     return state.tokens, env
 
@@ -326,7 +326,7 @@ def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = No
         n = meta["id"] + 1
         sub = meta.get("subId", 0)
         target = f"fnref{n}" + (f"-{sub}" if sub else "")
-        return f' <a href="#{target}" class="footnote-backref" aria-label="back">^</a>'
+        return f' <a href="#{target}" class="footnote-backref" role="doc-backlink">^</a>'
 
     def block_open(_t: Sequence[Token], _i: int, _o: object, _e: object) -> str:
         return '<section class="footnotes">\n<ol class="footnotes-list">\n'

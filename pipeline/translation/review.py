@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
-from pipeline.sources.articles import Article, load_articles
+from pipeline.sources.articles import Article, load_article, load_articles
 from pipeline.text.characters import visible
 from pipeline.text.urdu import lint_urdu
 from pipeline.translation.approvals import (
@@ -56,6 +56,13 @@ class StatusRow:
 
 
 def find_article(config: Config, slug: str) -> Article:
+    """The article with this slug: its own file `articles/<slug>.md` when that is the one (one read, however
+    large the archive), else whichever file sets that slug."""
+    path = config.articles_dir / f"{slug}.md"
+    if "/" not in slug and path.is_file():
+        article, _found = load_article(path, config)
+        if article is not None and article.slug == slug:
+            return article
     articles, problems = load_articles(config)
     for article in articles:
         if article.slug == slug:

@@ -24,6 +24,7 @@ from pipeline.text.markdown import blocks, inline_html, is_text_block
 #: Front-matter fields that are translated, in the order a translator meets them.
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
 NOTE_CONTEXT = "editorial_note"
+TITLE_CONTEXT = "link-title"  # the title of a link reference definition: the tooltip of its links and images
 
 
 @dataclass(frozen=True)
@@ -65,20 +66,25 @@ def _join_lines(text: str, markdown: bool = True) -> str:
     return out.strip()
 
 
-_SHORT_REFERENCE = re.compile(r"(?<![\\\]])(!?)\[([^\[\]\n]+)\](\[\])?(?![\[(:])")
+# A bracketed label, escaped brackets allowed inside; "[]" after it makes a collapsed reference.
+_SHORT_REFERENCE = re.compile(r"(?<!\\)(!?)\[((?:\\.|[^\[\]\\\n])+)\](\[\])?")
 
 
-def _full_references(text: str, env: dict) -> str:
+def _full_references(text: str, env: dict, meaning: str) -> str:
     """Shortcut and collapsed reference links (`[foo]`, `[foo][]`) written in full (`[foo][foo]`), so a
-    translator who translates the link text keeps the link."""
+    translator who translates the link text keeps the link. Each one is kept only if the text still means
+    `meaning` (its HTML): a bracket that is not a link stays as it was."""
     references = env.get("references", {})
-
-    def full(match: re.Match[str]) -> str:
+    start = 0
+    while references and (match := _SHORT_REFERENCE.search(text, start)):
         bang, label = match.group(1), match.group(2)
-        if normalizeReference(label) not in references or label.startswith("^"):
-            return match.group(0)
-        return f"{bang}[{label}][{label}]"
-    return _SHORT_REFERENCE.sub(full, text) if references else text
+        start = match.end()
+        if label.startswith("^") or normalizeReference(label) not in references:
+            continue
+        candidate = f"{text[:match.start()]}{bang}[{label}][{label}]{text[match.end():]}"
+        if inline_html(candidate, env) == meaning:
+            text, start = candidate, match.start() + len(bang) + 2 * len(label) + 4
+    return text
 
 
 def normalize(text: str, env: dict | None = None) -> str:
@@ -90,7 +96,7 @@ def normalize(text: str, env: dict | None = None) -> str:
         return _join_lines(text, markdown=False)
     meaning = inline_html(text, env)
     result = text.strip("\n")
-    for step in (_join_lines, lambda t: _full_references(t, env)):
+    for step in (_join_lines, lambda t: _full_references(t, env, meaning)):
         candidate = step(result)
         if candidate != result and inline_html(candidate, env) == meaning:
             result = candidate
@@ -112,6 +118,11 @@ def inline_blocks(tokens: list[Token]) -> Iterator[Token]:
     for tok in tokens:
         if is_text_block(tok):
             yield tok
+
+
+def reference_titles(env: dict) -> list[str]:
+    """The titles of the link reference definitions of a Markdown text, in the order they were defined."""
+    return [str(d["title"]) for d in env.get("references", {}).values() if str(d.get("title") or "").strip()]
 
 
 def segments(article: Article) -> list[Segment]:
@@ -137,6 +148,7 @@ def _segments(article: Article) -> tuple[Segment, ...]:
             kind = {"heading_open": "heading", "th_open": "cell", "td_open": "cell"}.get(opener.get(id(tok), ""),
                                                                                         "paragraph")
             found.append(Segment(context, normalize(tok.content, env), line, kind))
+        found.extend(Segment(TITLE_CONTEXT, normalize(title), None, "field") for title in reference_titles(env))
     seen: set[tuple[str | None, str]] = set()
     unique = []
     for seg in found:
