@@ -66,8 +66,8 @@ def page_css_for(root: Path) -> dict[str, str]:
     config = load_config(root)
     css = {}
     for lang in config.languages:
-        data, pot, _ = read_interface(config, lang)
-        css[lang] = page_css(config.page_size, lang, config.digits, interface_translations(config, lang, data, pot)[0])
+        translations = interface_translations(config, read_interface(config, lang))[0]
+        css[lang] = page_css(config.page_size, lang, config.digits, translations)
     return css
 
 

@@ -46,6 +46,11 @@ from pipeline.translation.review import review as review_segments
 from pipeline.translation.review import status_rows
 
 LANG_CHOICE = click.Choice(sorted(LANGUAGES))
+INTERFACE_OPTION = click.option("--interface", is_flag=True,
+                                help="The interface strings (page labels, \"By\", ...) instead of an article.")
+KEY_OPTION = click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                          help="Sign each approval with this SSH key (a private key, or the .pub file of a "
+                               "key in ssh-agent); needed when publication.yaml holds your key.")
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
@@ -266,22 +271,34 @@ def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
         raise ProblemsFound(problems)
 
 
+def _unit(slug: str | None, interface: bool, command: str) -> str | None:
+    """The article's slug, or None for the interface strings; exactly one of them must be given."""
+    if bool(slug) == interface:
+        raise click.UsageError(f"give an article's SLUG or --interface (the interface strings): "
+                               f"pipeline {command} SLUG ... or pipeline {command} --interface ...")
+    return slug
+
+
 @main.command()
-@click.argument("slug")
+@click.argument("slug", required=False)
+@INTERFACE_OPTION
 @click.option("--reviewer", required=True, help="Your name, recorded with each approval.")
 @click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
 @click.option("--all", "approve_all", is_flag=True, help="Approve every translated, non-fuzzy segment.")
 @click.option("--segment", "segment_ids", multiple=True, help="Approve this segment id (repeatable).")
+@KEY_OPTION
 @click.pass_context
-def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all: bool,
-            segment_ids: tuple[str, ...]) -> None:
-    """Record a reviewer's approval of exact (English, translation) pairs."""
+def approve(ctx: click.Context, slug: str | None, interface: bool, reviewer: str, lang: str, approve_all: bool,
+            segment_ids: tuple[str, ...], key: Path | None) -> None:
+    """Record a reviewer's approval of exact (English, translation) pairs of an article (SLUG) or of the
+    interface strings (--interface)."""
+    slug = _unit(slug, interface, "approve")
     if approve_all == bool(segment_ids):
         raise click.UsageError("give either --all or one or more --segment ID")
     config = _config(ctx)
     with _translations_lock(config, "pipeline approve"):
-        report = approve_segments(config, slug, lang, reviewer, None if approve_all else list(segment_ids))
-    click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{slug} as {reviewer}")
+        report = approve_segments(config, slug, lang, reviewer, None if approve_all else list(segment_ids), key=key)
+    click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{slug or 'interface strings'} as {reviewer}")
     for seg_id, why in report.refused:
         click.echo(f"not approved {seg_id}: {why}", err=True)
     if report.refused and segment_ids:
@@ -289,12 +306,17 @@ def approve(ctx: click.Context, slug: str, reviewer: str, lang: str, approve_all
 
 
 @main.command()
-@click.argument("slug")
+@click.argument("slug", required=False)
+@INTERFACE_OPTION
 @click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
 @click.option("--reviewer", help="Your name, recorded with each approval (asked when not given).")
+@KEY_OPTION
 @click.pass_context
-def review(ctx: click.Context, slug: str, lang: str, reviewer: str | None) -> None:
-    """Walk the segments awaiting approval: source, translation, lint, what changed."""
+def review(ctx: click.Context, slug: str | None, interface: bool, lang: str, reviewer: str | None,
+           key: Path | None) -> None:
+    """Walk the segments awaiting approval (of SLUG, or of the interface strings with --interface): source,
+    translation, findings, lint, what changed."""
+    slug = _unit(slug, interface, "review")
     def ask(question: str) -> str:
         return str(click.prompt(question, default="s", show_default=False))
 
@@ -304,7 +326,7 @@ def review(ctx: click.Context, slug: str, lang: str, reviewer: str | None) -> No
     reviewer = reviewer or str(click.prompt("Reviewer name"))
     config = _config(ctx)
     with _translations_lock(config, "pipeline review"):
-        review_segments(config, slug, lang, reviewer, ask, click.echo)
+        review_segments(config, slug, lang, reviewer, ask, click.echo, key=key)
 
 
 def is_terminal() -> bool:

@@ -36,7 +36,7 @@ def article_text(headline: str = "Early Mango Harvest in Multan", date: str = "2
     return text
 
 
-TEST_REVIEWERS = ("R", "Saima Anwar", "X", "Benchmark reviewer")
+TEST_REVIEWERS = ("R", "Saima Anwar", "X", "Benchmark reviewer", "Sample reviewer (pipeline team)")
 
 
 @pytest.fixture

@@ -15,6 +15,6 @@ def state_dir(root: Path, out: Path | None = None) -> Path:
 
 
 def interface(config: Config, lang: str) -> tuple[gettext.NullTranslations, list]:
-    data, pot, problems = read_interface(config, lang)
-    translations, found = interface_translations(config, lang, data, pot)
-    return translations, problems + found
+    files = read_interface(config, lang)
+    translations, found = interface_translations(config, files)
+    return translations, list(files.files.problems) + found

@@ -189,7 +189,8 @@ def reference_counts(markdown: str) -> Counter[str]:
 def built(tmp_path_factory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("commonmark")
     (root / "articles").mkdir()
-    (root / "publication.yaml").write_text("name: Spec Gazette\nreviewers:\n  ur: [R]\n")
+    (root / "publication.yaml").write_text("name: Spec Gazette\nreviewers:\n"
+                                           "  ur: [R, Sample reviewer (pipeline team)]\n")
     for example in examples():
         (root / "articles" / f"ex{example['example']:04}.md").write_text(article(example), encoding="utf-8")
     for image in ("articles/moon.jpg", "articles/train.jpg", "path/to/train.jpg"):  # the spec's image files

@@ -54,6 +54,8 @@ def test_a_name_not_on_the_list_is_refused_and_nothing_is_recorded(translated):
 
 
 def test_approvals_by_names_not_on_the_list_do_not_publish(translated):
+    set_config(translated, "reviewers:\n  ur: [Saima Anwar, R]\n")
+    assert run(translated, "approve", "--interface", "--reviewer", "Saima Anwar", "--all").exit_code == 0
     assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
     set_config(translated, "reviewers:\n  ur: [Saima Anwar]\n")  # R is no longer trusted
     result = run(translated, "publish")

@@ -16,6 +16,7 @@ from pipeline.build.cache import CACHE_FILE
 from pipeline.build.run import build
 from pipeline.cli import main
 from pipeline.config import FONTS_DIR, TEMPLATES_DIR, load_config
+from pipeline.translation.review import approve
 from tests.conftest import article_text
 from tests.urdu_fixture import fill_catalog
 
@@ -109,6 +110,12 @@ def test_interface_string_change_rebuilds_urdu_pdfs_only(site):
     po.parent.mkdir(parents=True)
     source = Path(__file__).parent.parent / "translations" / "ur" / "LC_MESSAGES" / "messages.po"
     po.write_text(source.read_text().replace('msgstr "ادارتی نوٹ"', 'msgstr "اداریہ نوٹ"'))
+    shutil.copy(source.with_suffix(".approvals"), po.with_suffix(".approvals"))
+    before = (site.default_out / "ur" / "mango.html").read_bytes()
+    report = build(site, jobs=1)  # the changed string is not approved: every Urdu edition waits
+    assert report.rendered_pdfs == 0 and "1 of 9 interface strings are not approved" in str(report.problems)
+    assert (site.default_out / "ur" / "mango.html").read_bytes() == before
+    approve(site, None, "ur", "R", None)
     report, pages = rebuild(site)
     assert report.rendered_pdfs == 1 and "ur/mango.pdf" in pages
     assert "اداریہ نوٹ" in (site.default_out / "ur" / "mango.html").read_text()

@@ -65,9 +65,10 @@ def assets_key(config: Config) -> str:
     return digest(code_key(), *_tree_digest(config.templates, ("*.css",)), *_tree_digest(config.fonts, ("*.ttf",)))
 
 
-def global_key(config: Config, assets: str, interface: tuple[tuple[str, bytes | None, bytes | None], ...]) -> str:
-    """Everything every page depends on: templates, assets, config, interface strings as read."""
-    messages = [part for lang, po, pot in interface for part in (lang, po or b"-", pot or b"-")]
+def global_key(config: Config, assets: str, interface: list[str | bytes]) -> str:
+    """Everything every page depends on: templates, assets, config, interface strings and their approvals
+    as read (`interface`: their parts)."""
+    messages = interface
     return digest(assets, *_tree_digest(config.templates, ("*.html",)), file_digest(config.root / CONFIG_FILE),
                   repr(config), *messages)
 

@@ -51,10 +51,16 @@ def _entries(config: Config, out: Path, lang: str, manifest: Manifest) -> list[I
 
 
 def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
-                  translations: dict[str, gettext.NullTranslations], writer: Writer, old: Records) -> Records:
-    """Each language's index and the landing page; returns what the cache should remember of them."""
+                  translations: dict[str, gettext.NullTranslations], writer: Writer, old: Records,
+                  held: frozenset[str] = frozenset()) -> Records:
+    """Each language's index and the landing page; returns what the cache should remember of them. The index
+    of a language in `held` (its interface strings wait) stays as it was."""
     records: Records = {}
     for lang in langs:
+        if lang in held:
+            if Output("index", lang).rel in old:
+                records[Output("index", lang).rel] = old[Output("index", lang).rel]
+            continue
         mine = {k: v for k, v in sorted(manifest.items()) if k.startswith(f"{lang}/")}
         on_disk = [k for k in mine if (out / Output("html", *k.split("/", 1)).rel).is_file()]
         source = digest(base, lang, json.dumps(mine, sort_keys=True, ensure_ascii=False), *on_disk)

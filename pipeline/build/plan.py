@@ -24,7 +24,7 @@ from pipeline.sources.articles import Article, article_files, duplicate_slugs, l
 from pipeline.translation.approvals import trust_for
 from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, read_catalog_files
 from pipeline.translation.gate import Hold, translator_for
-from pipeline.translation.interface import interface_translations, read_interface
+from pipeline.translation.interface import InterfaceFiles, interface_translations, read_interface
 from pipeline.translation.segments import segments
 
 
@@ -61,27 +61,29 @@ def read_inputs(config: Config, path: Path, data: bytes, slug: str) -> ArticleIn
 class Interface:
     """The interface strings of every language, read once per build."""
 
-    files: tuple[tuple[str, bytes | None, bytes | None], ...]  # (lang, messages.po, messages.pot)
+    files: tuple[InterfaceFiles, ...]
 
     def translations(self, config: Config) -> tuple[dict[str, gettext.NullTranslations], set[str], list[Problem]]:
+        """Each language's approved strings, the languages to hold (anything missing, fuzzy or not approved)
+        and why."""
         table: dict[str, gettext.NullTranslations] = {}
         broken: set[str] = set()
         problems: list[Problem] = []
-        for lang, data, pot in self.files:
-            table[lang], found = interface_translations(config, lang, data, pot)
+        for interface in self.files:
+            table[interface.lang], found = interface_translations(config, interface)
             problems.extend(found)
             if found:
-                broken.add(lang)
+                broken.add(interface.lang)
         return table, broken, problems
+
+    def key_parts(self) -> list[str | bytes]:
+        return [part for i in self.files for part in (i.lang, i.files.po_data or b"-", i.pot or b"-",
+                                                      i.files.approvals_data or b"-")]
 
 
 def read_interface_files(config: Config) -> tuple[Interface, list[Problem]]:
-    files, problems = [], []
-    for lang in config.languages:
-        data, pot, found = read_interface(config, lang)
-        problems.extend(found)
-        files.append((lang, data, pot))
-    return Interface(tuple(files)), problems
+    files = tuple(read_interface(config, lang) for lang in config.languages)
+    return Interface(files), []  # a file that cannot be read is reported with the language's other problems
 
 
 @dataclass
@@ -132,7 +134,8 @@ def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles
     lang = files.lang
     total = len(segments(article))
     if lang in broken_interface:
-        result.held.append(Hold(article.slug, lang, total, total, "interface strings not translated"))
+        result.held.append(Hold(article.slug, lang, total, total,
+                                f"the {lang} interface strings wait for a translator or reviewer: see pipeline check"))
         return
     translate, hold, found = translator_for(article, files, trust_for(config, lang))
     result.translation_problems.extend(found)

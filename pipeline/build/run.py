@@ -152,7 +152,7 @@ class _Build:
         self.translations, broken, found = interface.translations(config)
         self.report.problems.extend([*problems, *found])
         assets = assets_key(config)
-        base = global_key(config, assets, interface.files)
+        base = global_key(config, assets, interface.key_parts())
         self.ctx = BuildContext(config, self.out, self.langs, self.formats, assets, base, interface, frozenset(broken))
         self.new_entries: dict[str, ArticleEntry] = {}
 
@@ -299,7 +299,8 @@ class _Build:
     def _finish(self) -> None:
         if "html" in self.formats:
             self.cache.pages = write_indexes(self.config, self.out, self.langs, self.ctx.base, self.manifest,
-                                             self.translations, self.writer, self.cache.pages)
+                                             self.translations, self.writer, self.cache.pages,
+                                             self.ctx.broken_interface)
         save_manifest(self.state, self.manifest)
         self.cache.articles.update(self.new_entries)
         self.cache.save(self.state)

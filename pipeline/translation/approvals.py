@@ -1,7 +1,9 @@
 """Reviewers' approvals, one text file per article and language.
 
 In: `translations/<lang>/<slug>.approvals`, one tab-separated line per approved segment:
-segment id, hash of the exact (context, English source, translation) triple, reviewer, UTC time.
+segment id, SHA-256 of the exact (context, English source, translation) triple, reviewer, UTC time and,
+for a reviewer with a key, the SSH signature of those four fields (see `signing`). Lines written before
+the full hash (16 hex digits) still match their pair.
 Out: `Approvals` that can say whether the current pair of a segment is approved. Any change to
 either side gives another hash, so the approval no longer matches: it is void, and nothing else
 voids it. The file is plain text, sorted in segment order, so `git diff` reads like a log.
@@ -18,18 +20,22 @@ from pipeline.config import Config, Reviewer
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.runtime import atomic
 from pipeline.text.characters import name_problem
+from pipeline.translation import signing
 
 HEADER = (
     "# Approvals: one line per segment a reviewer approved.\n"
-    "# segment id <TAB> sha256 of (context, English, translation) <TAB> reviewer <TAB> approved at (UTC)\n"
+    "# segment id <TAB> sha256 of (context, English, translation) <TAB> reviewer <TAB> approved at (UTC)"
+    " [<TAB> signature]\n"
     "# Written by `pipeline approve`; a change to either text voids the line's approval.\n"
 )
-_LINE_RE = re.compile(r"^([0-9a-f]{8})\t(sha256:[0-9a-f]{16})\t([^\t]+)\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
+_LINE_RE = re.compile(r"^([0-9a-f]{8})\t(sha256:(?:[0-9a-f]{64}|[0-9a-f]{16}))\t([^\t]+)\t"
+                      r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)(?:\t(sshsig:[A-Za-z0-9+/=]+))?$")
+_LEGACY = len("sha256:") + 16
 
 
 def pair_hash(context: str | None, source: str, translation: str) -> str:
     digest = hashlib.sha256(f"{context or ''}\x04{source}\x00{translation}".encode()).hexdigest()
-    return f"sha256:{digest[:16]}"
+    return f"sha256:{digest}"
 
 
 @dataclass(frozen=True)
@@ -38,9 +44,18 @@ class Approval:
     pair: str
     reviewer: str
     when: str
+    signature: str | None = None
 
     def line(self) -> str:
-        return f"{self.segment}\t{self.pair}\t{self.reviewer}\t{self.when}"
+        signed = f"\t{self.signature}" if self.signature else ""
+        return f"{self.segment}\t{self.pair}\t{self.reviewer}\t{self.when}{signed}"
+
+    def matches(self, pair: str) -> bool:
+        """Whether this approval is of `pair` (a full hash; a legacy line holds its first 16 digits)."""
+        return self.pair == pair or (len(self.pair) == _LEGACY and pair.startswith(self.pair))
+
+    def signed_message(self) -> bytes:
+        return signing.message(self.segment, self.pair, self.reviewer, self.when)
 
 
 class Approvals:
@@ -54,12 +69,12 @@ class Approvals:
     def approval_for(self, segment: str, pair: str) -> Approval | None:
         """The approval of exactly this pair, or None (never approved, or void)."""
         for entry in self.by_segment.get(segment, []):
-            if entry.pair == pair:
+            if entry.matches(pair):
                 return entry
         return None
 
     def add(self, approval: Approval) -> None:
-        kept = [e for e in self.by_segment.get(approval.segment, []) if e.pair != approval.pair]
+        kept = [e for e in self.by_segment.get(approval.segment, []) if not e.matches(approval.pair)]
         self.by_segment[approval.segment] = [*kept, approval]
 
     def entries(self, order: list[str], valid: dict[str, str]) -> list[Approval]:
@@ -123,8 +138,17 @@ class Trust:
 
     def why_not(self, approval: Approval) -> str | None:
         """None when the approval counts; otherwise why it does not."""
-        if self.reviewers is not None and self.reviewer(approval.reviewer) is None:
+        if self.reviewers is None:
+            return None
+        person = self.reviewer(approval.reviewer)
+        if person is None:
             return f"approved by {approval.reviewer}, who is not among the reviewers for {self.lang}"
+        if person.key is None:
+            return None
+        if approval.signature is None:
+            return f"approved by {person.name} without the signature of their key"
+        if not signing.verify(person.key, approval.signed_message(), approval.signature):
+            return f"the signature on {person.name}'s approval does not match the approval or their key"
         return None
 
 

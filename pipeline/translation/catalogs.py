@@ -118,6 +118,12 @@ def segment_states(article: Article, files: CatalogFiles,
                    trust: Trust = ANYONE) -> tuple[list[SegmentState], list[Problem]]:
     """Every segment of the article with its translation, fuzziness and approval; an approval counts only
     when `trust` accepts it."""
+    return states_of(segments(article), files, trust)
+
+
+def states_of(segs: list[Segment], files: CatalogFiles,
+              trust: Trust = ANYONE) -> tuple[list[SegmentState], list[Problem]]:
+    """The state of each segment given (an article's, or a language's interface strings) in `files`."""
     problems: list[Problem] = list(files.problems)
     entries: dict[tuple[str, str | None], po.Entry] = {}
     if files.po_data is not None:
@@ -129,7 +135,7 @@ def segment_states(article: Article, files: CatalogFiles,
     approvals, found = parse_approvals(files.approvals_data, files.approvals_where)
     problems.extend(found)
     states = []
-    for seg in segments(article):
+    for seg in segs:
         entry = entries.get((seg.source, seg.context))
         translation = entry.msgstr if entry else ""
         if len(translation) > MAX_TRANSLATION_CHARS:

@@ -5,8 +5,9 @@ definitions (link references, footnotes) from the block pass.
 Out: `findings`, one sentence per difference that changes what a reader gets besides the words: a link
 that points elsewhere, was added or was lost; an image added or removed; a footnote mark missing or
 added; a hard line break lost or added; a code span changed; a number that differs once digits are
-converted; a Latin-script acronym or name of the English missing from the translation. `approve --all`
-skips segments with findings; `check` and `review` show them.
+converted; a Latin-script acronym or name of the English missing from the translation; for interface
+strings, placeholders lost and markup added. `approve --all` skips segments with findings; `check` and
+`review` show them.
 """
 
 from __future__ import annotations
@@ -133,6 +134,25 @@ def segment_findings(article: Article, pairs: Iterable[tuple[Segment, str]]) -> 
     out: dict[str, list[str]] = {}
     for seg, translation in pairs:
         found = findings(seg.source, translation, envs.get(seg.context, {}))
+        if found:
+            out[seg.id] = found
+    return out
+
+
+_PLACEHOLDER_RE = re.compile(r"\{\w*\}")
+
+
+def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[str, list[str]]:
+    """Findings of interface strings (plain text, not Markdown): the placeholders the code fills in
+    (`{page}`) lost, added or misspelt, and markup-like text a template would show as it is."""
+    out: dict[str, list[str]] = {}
+    for seg, translation in pairs:
+        if not translation.strip():
+            continue
+        found = _differences("the placeholder", Counter(_PLACEHOLDER_RE.findall(seg.source)),
+                             Counter(_PLACEHOLDER_RE.findall(translation)))
+        if re.search(r"[<>]|\w+:/|&\w+;", translation) and not re.search(r"[<>]|\w+:/|&\w+;", seg.source):
+            found.append("the translation holds markup or an address the English has not; a page shows it as text")
         if found:
             out[seg.id] = found
     return out

@@ -9,10 +9,13 @@ changed, a word diff of the old and new English.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
@@ -20,6 +23,7 @@ from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.articles import Article, load_article, load_articles
 from pipeline.text.characters import visible
 from pipeline.text.urdu import lint_urdu
+from pipeline.translation import signing
 from pipeline.translation.approvals import (
     Approval,
     Trust,
@@ -37,7 +41,10 @@ from pipeline.translation.catalogs import (
     read_catalog_files,
     segment_states,
 )
-from pipeline.translation.compare import segment_findings
+from pipeline.translation.compare import interface_findings, segment_findings
+from pipeline.translation.interface import INTERFACE, interface_states, read_interface
+from pipeline.translation.interface import approvals_file as interface_approvals_file
+from pipeline.translation.segments import Segment
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,25 @@ def find_article(config: Config, slug: str) -> Article:
     raise ProblemsFound([Problem(slug, None, None, f"no article with this slug; articles: {known}")])
 
 
+INTERFACE_ROW = f"({INTERFACE})"  # the status row of a language's interface strings (no slug has brackets)
+
+
+def _row(name: str, lang: str, states: list[SegmentState], found: list[Problem]) -> StatusRow:
+    return StatusRow(slug=name, lang=lang, segments=len(states), translated=sum(s.translated for s in states),
+                     fuzzy=sum(s.translated and s.fuzzy for s in states),
+                     approved=sum(s.approval is not None and not s.fuzzy for s in states),
+                     publishable=bool(states) and not found and all(s.publishable for s in states))
+
+
 def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[list[StatusRow], list[Problem]]:
+    """A row per language for its interface strings, then per article and language."""
     articles, problems = load_articles(config)
     rows = []
+    for lang in config.languages:
+        if lang != SOURCE_LANGUAGE and not (langs and lang not in langs):
+            states, found = interface_states(config, read_interface(config, lang))
+            problems.extend(found)
+            rows.append(_row(INTERFACE_ROW, lang, states, found))
     for article in sorted(articles, key=lambda a: a.slug):
         for lang in article.languages:
             if lang == SOURCE_LANGUAGE or lang not in config.languages or (langs and lang not in langs):
@@ -84,13 +107,7 @@ def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[l
             states, found = segment_states(article, read_catalog_files(config, lang, article.slug),
                                            trust_for(config, lang))
             problems.extend(found)
-            rows.append(StatusRow(
-                slug=article.slug, lang=lang, segments=len(states),
-                translated=sum(s.translated for s in states),
-                fuzzy=sum(s.translated and s.fuzzy for s in states),
-                approved=sum(s.approval is not None and not s.fuzzy for s in states),
-                publishable=bool(states) and not found and all(s.publishable for s in states),
-            ))
+            rows.append(_row(article.slug, lang, states, found))
     return rows, problems
 
 
@@ -104,14 +121,41 @@ class ApproveReport:
     refused: list[tuple[str, str]]  # (segment id, why)
 
 
-def _states(config: Config, slug: str, lang: str) -> tuple[Article, CatalogFiles, list[SegmentState]]:
-    """The article, its translation files as read now, and every segment's state; problems stop here."""
-    article = find_article(config, slug)
-    files = read_catalog_files(config, lang, slug)
-    states, problems = segment_states(article, files, trust_for(config, lang))
+@dataclass(frozen=True)
+class Unit:
+    """What one review works through: an article's segments, or a language's interface strings."""
+
+    name: str  # the article's slug, or INTERFACE
+    lang: str
+    files: CatalogFiles
+    states: list[SegmentState]
+    approvals: Path  # where the approvals are written
+    findings: Callable[[Iterable[tuple[Segment, str]]], dict[str, list[str]]]
+    source: str | None  # the file a segment's line number refers to (None: the catalog's own lines)
+
+    def located(self, seg: Segment) -> str:
+        if not seg.line:
+            return ""
+        return f", {self.source}:{seg.line}" if self.source else f", {self.files.po_where}:{seg.line}"
+
+
+def load_unit(config: Config, slug: str | None, lang: str) -> Unit:
+    """The article's (or, with None, the interface strings') translation files as read now, and every
+    segment's state; problems stop here."""
+    if slug is None:
+        interface = read_interface(config, lang)
+        states, problems = interface_states(config, interface)
+        unit = Unit(INTERFACE, lang, interface.files, states, interface_approvals_file(config, lang),
+                    interface_findings, None)
+    else:
+        article = find_article(config, slug)
+        files = read_catalog_files(config, lang, slug)
+        states, problems = segment_states(article, files, trust_for(config, lang))
+        unit = Unit(slug, lang, files, states, approvals_path(config.translations_dir, lang, slug),
+                    functools.partial(segment_findings, article), article.path)
     if problems:
         raise ProblemsFound(problems)
-    return article, files, states
+    return unit
 
 
 def authorized_reviewer(config: Config, lang: str, name: str, files: CatalogFiles) -> str:
@@ -128,21 +172,51 @@ def authorized_reviewer(config: Config, lang: str, name: str, files: CatalogFile
     return name
 
 
-def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: list[str] | None,
-            when: str | None = None) -> ApproveReport:
-    """Approve the given segments (or, with None, every segment that can be approved)."""
-    article, files, states = _states(config, slug, lang)
-    reviewer = authorized_reviewer(config, lang, reviewer, files)
-    by_id = {s.segment.id: s for s in states}
+def signer(config: Config, lang: str, name: str, key: Path | None) -> Callable[[Approval], Approval]:
+    """How this reviewer's approvals are completed: signed with `key` where publication.yaml holds their
+    public key (and refused without one, or with a key that is not theirs), else left as they are."""
+    person = trust_for(config, lang).reviewer(name)
+    public = person.key if person else None
+    if public is None:
+        if key is not None:
+            raise ProblemsFound([Problem("--key", None, None, f"publication.yaml holds no key for {name} ({lang}); "
+                                         "add it under reviewers:, or approve without --key")])
+        return lambda approval: approval
+    if key is None:
+        raise ProblemsFound([Problem("--reviewer", None, None, f"{name} signs approvals (publication.yaml holds "
+                                     "their key): give --key PATH, your private key or, when the key is in "
+                                     "ssh-agent, its .pub file; nothing was recorded")])
+    checked: list[bool] = []
+
+    def signed(approval: Approval) -> Approval:
+        signature = signing.sign(key, approval.signed_message(), str(key))
+        if not checked and not signing.verify(public, approval.signed_message(), signature):
+            raise ProblemsFound([Problem(str(key), None, "--key", f"this is not the key publication.yaml holds for "
+                                         f"{name}; nothing was recorded")])
+        checked.append(True)
+        return dataclasses.replace(approval, signature=signature)
+    return signed
+
+
+def approve(config: Config, slug: str | None, lang: str, reviewer: str, segment_ids: list[str] | None,
+            when: str | None = None, key: Path | None = None) -> ApproveReport:
+    """Approve the given segments (or, with None, every segment that can be approved) of an article, or
+    with `slug` None of the language's interface strings; a reviewer whose key publication.yaml holds signs
+    each approval with `key`."""
+    unit = load_unit(config, slug, lang)
+    reviewer = authorized_reviewer(config, lang, reviewer, unit.files)
+    sign = signer(config, lang, reviewer, key)
+    by_id = {s.segment.id: s for s in unit.states}
     wanted = list(by_id) if segment_ids is None else segment_ids
     unknown = [i for i in wanted if i not in by_id]
     if unknown:
-        raise ProblemsFound([Problem(f"{lang}/{slug}", None, "--segment",
-                                     f"no segment {i}; `pipeline review {slug}` lists them") for i in unknown])
+        how = f"pipeline review {slug}" if slug else f"pipeline review --interface --lang {lang}"
+        raise ProblemsFound([Problem(f"{lang}/{unit.name}", None, "--segment",
+                                     f"no segment {i}; `{how}` lists them") for i in unknown])
     refused: list[tuple[str, str]] = []
     chosen: list[SegmentState] = []
-    found = segment_findings(article, ((s.segment, s.translation) for s in states
-                                       if s.translated and not s.fuzzy and s.approval is None))
+    found = unit.findings((s.segment, s.translation) for s in unit.states
+                          if s.translated and not s.fuzzy and s.approval is None)
     for seg_id in wanted:
         state = by_id[seg_id]
         if not state.translated:
@@ -154,19 +228,20 @@ def approve(config: Config, slug: str, lang: str, reviewer: str, segment_ids: li
                             f"and approve it by name with --segment {seg_id}"))
         elif state.approval is None:
             chosen.append(state)
-    record(config, article, lang, states, chosen, reviewer, when or now_utc(), files)
+    record(config, unit, chosen, sign, reviewer, when or now_utc())
     return ApproveReport([s.segment.id for s in chosen], refused)
 
 
-def record(config: Config, article: Article, lang: str, states: list[SegmentState], chosen: list[SegmentState],
-           reviewer: str, when: str, files: CatalogFiles) -> None:
-    """Write the approvals file: earlier approvals that still match, plus the new ones."""
-    approvals = load_approvals(files)
-    for state in chosen:
-        approvals.add(Approval(state.segment.id, state.pair, reviewer, when))
-    valid = {s.segment.id: s.pair for s in states}
-    path = approvals_path(config.translations_dir, lang, article.slug)
-    write_approvals(path, approvals.entries([s.segment.id for s in states], valid), config.display(path))
+def record(config: Config, unit: Unit, chosen: list[SegmentState], sign: Callable[[Approval], Approval],
+           reviewer: str, when: str) -> None:
+    """Write the approvals file: earlier approvals that still match, plus the new ones (each signed first:
+    a refused signature records nothing)."""
+    approvals = load_approvals(unit.files)
+    for approval in [sign(Approval(state.segment.id, state.pair, reviewer, when)) for state in chosen]:
+        approvals.add(approval)
+    valid = {s.segment.id: s.pair for s in unit.states}
+    write_approvals(unit.approvals, approvals.entries([s.segment.id for s in unit.states], valid),
+                    config.display(unit.approvals))
 
 
 def word_diff(old: str, new: str) -> str:
@@ -183,23 +258,24 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
-def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[str], str],
-           say: Callable[[str], None]) -> ApproveReport:
-    """Walk the segments awaiting approval; the reviewer answers a (approve), s (skip) or q (stop)."""
-    article, files, states = _states(config, slug, lang)
-    reviewer = authorized_reviewer(config, lang, reviewer, files)
-    waiting = [s for s in states if s.translated and not s.fuzzy and s.approval is None]
-    blocked = [s for s in states if not s.translated or s.fuzzy]
-    say(f"{lang}/{slug}: {len(waiting)} segment(s) awaiting approval, "
+def review(config: Config, slug: str | None, lang: str, reviewer: str, ask: Callable[[str], str],
+           say: Callable[[str], None], key: Path | None = None) -> ApproveReport:
+    """Walk the segments awaiting approval (of an article, or with None of the interface strings); the
+    reviewer answers a (approve), s (skip) or q (stop)."""
+    unit = load_unit(config, slug, lang)
+    reviewer = authorized_reviewer(config, lang, reviewer, unit.files)
+    sign = signer(config, lang, reviewer, key)
+    waiting = [s for s in unit.states if s.translated and not s.fuzzy and s.approval is None]
+    blocked = [s for s in unit.states if not s.translated or s.fuzzy]
+    say(f"{lang}/{unit.name}: {len(waiting)} segment(s) awaiting approval, "
         f"{len(blocked)} waiting for the translator.")
     chosen: list[SegmentState] = []
     skipped: list[tuple[str, str]] = []
-    found = segment_findings(article, ((s.segment, s.translation) for s in waiting))
+    found = unit.findings((s.segment, s.translation) for s in waiting)
     for number, state in enumerate(waiting, start=1):
         seg = state.segment
         say("")
-        where = f", {article.path}:{seg.line}" if seg.line else ""
-        say(f"[{number}/{len(waiting)}] segment {seg.id} ({seg.context or 'body'}{where})")
+        say(f"[{number}/{len(waiting)}] segment {seg.id} ({seg.context or seg.kind}{unit.located(seg)})")
         if state.previous and state.previous != seg.source:
             say(f"  English changed: {visible(word_diff(state.previous, seg.source))}")
         say(f"  English: {visible(seg.source)}")
@@ -216,6 +292,6 @@ def review(config: Config, slug: str, lang: str, reviewer: str, ask: Callable[[s
         else:
             skipped.append((seg.id, "skipped"))
     if chosen:
-        record(config, article, lang, states, chosen, reviewer, now_utc(), files)
+        record(config, unit, chosen, sign, reviewer, now_utc())
     say(f"approved {len(chosen)}, skipped {len(skipped)}.")
     return ApproveReport([s.segment.id for s in chosen], skipped)

@@ -32,12 +32,12 @@ class Segment:
     context: str | None
     source: str
     line: int | None = None
-    kind: str = "paragraph"  # "field", "heading", "cell" or "paragraph": what lint may expect of it
+    kind: str = "paragraph"  # "field", "heading", "cell", "paragraph" or "interface": what lint may expect
 
     @property
     def lint_field(self) -> str | None:
         """The field name Urdu lint is given: headings and table cells need no full stop."""
-        return "heading" if self.kind in ("heading", "cell") else self.context
+        return "heading" if self.kind in ("heading", "cell", "interface") else self.context
 
     @property
     def id(self) -> str:
