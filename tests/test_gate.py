@@ -6,6 +6,8 @@ characters refused in every translated text.
 
 from __future__ import annotations
 
+import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from click.testing import CliRunner
 from pipeline import cli
 from pipeline.cli import main
 from pipeline.text.characters import name_problem, visible
+from pipeline.translation.segments import segment_id
 from tests.conftest import article_text
 from tests.urdu_fixture import URDU, fill_catalog, read_catalog
 
@@ -189,3 +192,87 @@ def test_zwnj_stays_allowed_in_translations(translated):
     assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
     assert run(translated, "publish").exit_code == 0
     assert "جلد\u200cفصل" in (translated / "dist" / "ur" / "mango.html").read_text()
+
+
+# --- interface strings: reviewed, and escaped wherever they go (section 1) ----------------------------
+
+REPO_MESSAGES = Path(__file__).parent.parent / "translations" / "ur" / "LC_MESSAGES" / "messages.po"
+HOSTILE_INTERFACE = {
+    "All stories": "<script>alert(1)</script>",
+    "Latest stories": '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "Other editions": '" onmouseover="alert(1)" x="',
+    "Editorial Note": '<a href="javascript:alert(1)">نوٹ</a>',
+    "Page {page} of {pages}": 'صفحہ {page}"; } body { display: none } x { content: "',
+}
+
+
+def own_messages(root: Path, table: dict[str, str]) -> Path:
+    po_path = root / "translations" / "ur" / "LC_MESSAGES" / "messages.po"
+    po_path.parent.mkdir(parents=True, exist_ok=True)
+    po_path.write_bytes(REPO_MESSAGES.read_bytes())
+    fill_catalog(po_path, table)
+    return po_path
+
+
+class Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(path: Path) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def test_an_unapproved_or_changed_interface_string_holds_every_edition_in_one_line(translated):
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    assert run(translated, "publish").exit_code == 0
+    page = (translated / "dist" / "ur" / "mango.html").read_bytes()
+    own_messages(translated, {"By": "از"})  # the publication's own strings: nobody approved them yet
+    result = run(translated, "publish")
+    assert result.exit_code == 1
+    assert result.stderr.count("interface strings are not approved") == 1
+    assert "pipeline review --interface --lang ur" in result.stderr
+    assert "ur/mango: held" in result.stderr
+    assert (translated / "dist" / "ur" / "mango.html").read_bytes() == page  # unchanged, not re-rendered
+    rows = run(translated, "status", "--json").output
+    assert '"slug": "(interface)"' in rows
+    assert run(translated, "approve", "--interface", "--reviewer", "R", "--all").exit_code == 0
+    assert run(translated, "publish").exit_code == 0
+    assert "از" in (translated / "dist" / "ur" / "mango.html").read_text()
+
+
+def test_interface_strings_with_markup_need_a_named_approval_and_are_escaped_everywhere(translated):
+    own_messages(translated, HOSTILE_INTERFACE)
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    result = run(translated, "approve", "--interface", "--reviewer", "R", "--all")
+    assert result.output.count("holds markup or an address") == 5  # --all waves none of them through
+    assert run(translated, "publish").exit_code == 1
+    ids = [segment_id(None, msgid) for msgid in HOSTILE_INTERFACE]
+    named = [arg for i in ids for arg in ("--segment", i)]
+    assert run(translated, "approve", "--interface", "--reviewer", "R", *named).exit_code == 0
+    assert run(translated, "publish").exit_code == 0
+    for name in ("mango.html", "index.html"):
+        tags = elements(translated / "dist" / "ur" / name)
+        assert not [a for t, a in tags if t == "script" and a.get("type") != "application/ld+json"]
+        assert not [a for t, a in tags if t == "meta" and a.get("http-equiv", "").lower() == "refresh"]
+        assert not [a for _, a in tags if "onmouseover" in a]
+        assert not [a for _, a in tags if (a.get("href") or "").startswith("javascript")]
+    labels = [a.get("aria-label") for t, a in elements(translated / "dist" / "ur" / "mango.html") if t == "nav"]
+    assert HOSTILE_INTERFACE["Other editions"] in labels  # shown as the text it is
+    pdf = subprocess.run(["pdftotext", str(translated / "dist" / "ur" / "mango.pdf"), "-"], capture_output=True,
+                         check=True, text=True).stdout
+    assert "display: none" in pdf  # the page label is text on the page, not a rule that hides the body
+    assert len(pdf.split()) > 100
+
+
+def test_a_control_character_in_an_interface_string_is_refused(translated):
+    own_messages(translated, {"Page {page} of {pages}": "صفحہ {page}\r} body { display: none }"})
+    result = run(translated, "check")
+    assert result.exit_code == 1 and "messages.po" in result.stderr
+    assert "U+000D" in result.stderr

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
 from pipeline import __version__
@@ -39,7 +40,12 @@ def environment(templates: Path, translations: gettext.NullTranslations) -> jinj
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # Jinja's new-style gettext marks every translation safe (Markup) in an autoescaping template: a msgstr
+    # holding markup would reach the page as markup. Escape each translation before Jinja sees it.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: str(markupsafe.escape(translations.gettext(message))),
+        ngettext=lambda one, many, n: str(markupsafe.escape(translations.ngettext(one, many, n))),
+        newstyle=True)
     env.globals.update(generator=GENERATOR, language_names=LANGUAGE_NAMES,
                        directions={code: language.direction for code, language in LANGUAGES.items()})
     return env

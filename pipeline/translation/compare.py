@@ -140,6 +140,8 @@ def segment_findings(article: Article, pairs: Iterable[tuple[Segment, str]]) -> 
 
 
 _PLACEHOLDER_RE = re.compile(r"\{\w*\}")
+# What a label never needs and markup, CSS or an address is made of.
+_MARKUP_RE = re.compile(r"[<>\"={};\\]|[A-Za-z][\w+.-]*:|&#?\w+;")
 
 
 def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[str, list[str]]:
@@ -151,8 +153,11 @@ def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[str, list[s
             continue
         found = _differences("the placeholder", Counter(_PLACEHOLDER_RE.findall(seg.source)),
                              Counter(_PLACEHOLDER_RE.findall(translation)))
-        if re.search(r"[<>]|\w+:/|&\w+;", translation) and not re.search(r"[<>]|\w+:/|&\w+;", seg.source):
-            found.append("the translation holds markup or an address the English has not; a page shows it as text")
+        marks = set(_MARKUP_RE.findall(_PLACEHOLDER_RE.sub("", translation))) - \
+            set(_MARKUP_RE.findall(_PLACEHOLDER_RE.sub("", seg.source)))
+        if marks:
+            found.append("the translation holds markup or an address the English has not ("
+                         + " ".join(sorted(marks)) + "); a page shows it as text")
         if found:
             out[seg.id] = found
     return out
