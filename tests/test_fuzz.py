@@ -112,8 +112,8 @@ def test_any_catalog_and_approvals_give_states_or_problems(tmp_path_factory, lin
     article, _ = load_article(root / "articles" / "mango.md", config)
     states, _problems = segment_states(article, read_catalog_files(config, "ur", article.slug))
     assert len(states) == 8
-    translate, hold, _ = translator_for(article, read_catalog_files(config, "ur", article.slug))
-    assert (translate is None) == (hold is not None)
+    approved, hold, _ = translator_for(article, read_catalog_files(config, "ur", article.slug))
+    assert (approved is None) == (hold is not None)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -6,10 +6,12 @@ characters refused in every translated text.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 
@@ -276,3 +278,34 @@ def test_a_control_character_in_an_interface_string_is_refused(translated):
     result = run(translated, "check")
     assert result.exit_code == 1 and "messages.po" in result.stderr
     assert "U+000D" in result.stderr
+
+
+# --- provenance in what is published (section 6) ---------------------------------------------------------
+
+def metas(path: Path) -> dict[str, str]:
+    return {a["name"] or "": a.get("content") or "" for t, a in elements(path) if t == "meta" and a.get("name")}
+
+
+def xmp(path: Path) -> str:
+    reader = pypdf.PdfReader(path)
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_each_edition_says_who_approved_it_when_and_from_which_source(translated):
+    states = read_catalog(translated / "translations" / "ur" / "mango.po").entries
+    first = [segment_id(e.msgctxt, e.msgid) for e in states if e.msgid][:3]
+    named = [arg for i in first for arg in ("--segment", i)]
+    assert run(translated, "approve", "mango", "--reviewer", "Saima Anwar", *named).exit_code == 0
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    last = max(line.split("\t")[3] for line in approvals_text(translated).splitlines() if line[:1] != "#")
+    assert run(translated, "publish").exit_code == 0
+    source = hashlib.sha256((translated / "articles" / "mango.md").read_bytes()).hexdigest()
+    urdu, english = metas(translated / "dist" / "ur" / "mango.html"), metas(translated / "dist" / "en" / "mango.html")
+    assert urdu["source-sha256"] == english["source-sha256"] == source
+    assert urdu["reviewed-by"] == "Saima Anwar, R" and urdu["reviewed"] == last
+    assert "reviewed-by" not in english
+    assert "keywords" in english and "keywords" not in urdu  # English tags never reach the Urdu page untranslated
+    metadata = xmp(translated / "dist" / "ur" / "mango.pdf")
+    for value in (source, "Saima Anwar, R", last):
+        assert value in metadata
+    assert "<newsroom:sourceSha256>" + source in xmp(translated / "dist" / "en" / "mango.pdf")

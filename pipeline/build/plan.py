@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import gettext
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build.outputs import Output
 from pipeline.config import Config
 from pipeline.editions.edition import EditionResult, build_edition
+from pipeline.editions.pages import Provenance
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
@@ -103,7 +105,8 @@ def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken
     the article's other editions that this build writes or that are still published in `out`."""
     result = ArticlePlan(article)
     wanted = wanted or config.languages
-    english = build_edition(article, SOURCE_LANGUAGE, config)
+    source = Provenance(source_sha256=hashlib.sha256(inputs.data).hexdigest())
+    english = build_edition(article, SOURCE_LANGUAGE, config, provenance=source)
     if english.problems:
         result.problems.extend(english.problems)
         for lang in _translations_of(article, config):
@@ -113,7 +116,7 @@ def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken
         return result
     result.editions[SOURCE_LANGUAGE] = english
     for lang in _translations_of(article, config):
-        _plan_translation(result, article, inputs.files_for(lang), config, broken_interface)
+        _plan_translation(result, article, inputs.files_for(lang), config, broken_interface, source)
     online = [lang for lang in config.languages if (lang in result.editions and lang in wanted)
               or (out / Output("html", lang, article.slug).rel).is_file()]
     for lang, edition in result.editions.items():
@@ -130,19 +133,20 @@ def _translations_of(article: Article, config: Config) -> list[str]:
 
 
 def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles, config: Config,
-                      broken_interface: set[str]) -> None:
+                      broken_interface: set[str], source: Provenance) -> None:
     lang = files.lang
     total = len(segments(article))
     if lang in broken_interface:
         result.held.append(Hold(article.slug, lang, total, total,
                                 f"the {lang} interface strings wait for a translator or reviewer: see pipeline check"))
         return
-    translate, hold, found = translator_for(article, files, trust_for(config, lang))
+    approved, hold, found = translator_for(article, files, trust_for(config, lang))
     result.translation_problems.extend(found)
-    if hold is not None or translate is None:
+    if hold is not None or approved is None:
         result.held.append(hold or Hold(article.slug, lang, total, total, "no translation"))
         return
-    edition = build_edition(article, lang, config, translate)
+    provenance = dataclasses.replace(source, reviewers=approved.reviewers, approved_at=approved.approved_at)
+    edition = build_edition(article, lang, config, approved.translate, provenance=provenance)
     if edition.problems:
         result.translation_problems.extend(edition.problems)
         result.held.append(Hold(article.slug, lang, len(edition.problems), total,

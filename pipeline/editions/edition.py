@@ -16,8 +16,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipeline.config import Config
-from pipeline.editions.pages import EditionPage
+from pipeline.editions.pages import NO_PROVENANCE, EditionPage, Provenance
 from pipeline.errors import Problem
+from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.articles import Article
 from pipeline.text import markdown as markup
 from pipeline.text.characters import convert_digits
@@ -48,7 +49,8 @@ def text_html_for(lang: str, config: Config) -> TextHtml:
 
 
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
-                  alternates: tuple[tuple[str, str], ...] = ()) -> EditionResult:
+                  alternates: tuple[tuple[str, str], ...] = (),
+                  provenance: Provenance = NO_PROVENANCE) -> EditionResult:
     text_html = text_html_for(lang, config)
     system = digit_system(lang, config.digits)
     problems: list[Problem] = []
@@ -87,7 +89,9 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         body_html=Markup(body_html),
         note_html=Markup(note_html),
         summary=fields["summary"],
-        tags=article.tags,
+        tags=article.tags if lang == SOURCE_LANGUAGE else (),  # English words: never on a page in another
+        # language around the catalog (they come back there when tags are translated and reviewed)
         alternates=alternates,
+        provenance=provenance,
     )
     return EditionResult(page, problems, images)

@@ -16,6 +16,18 @@ from pipeline.languages import direction
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where an edition comes from: the English source's hash and, for a translation, who approved it."""
+
+    source_sha256: str = ""  # SHA-256 of the English article file as read
+    reviewers: tuple[str, ...] = ()
+    approved_at: str = ""  # UTC time of the last approval of its segments
+
+
+NO_PROVENANCE = Provenance()
+
+
+@dataclass(frozen=True)
 class EditionPage:
     """Everything the article template shows, already in the edition's language."""
 
@@ -35,6 +47,7 @@ class EditionPage:
     tags: tuple[str, ...]
     alternates: tuple[tuple[str, str], ...] = ()  # (lang, href) of the other editions
     index_href: str = ""  # the link to the language's index
+    provenance: Provenance = NO_PROVENANCE
     dir: str = field(init=False)
 
     def __post_init__(self) -> None:

@@ -3,7 +3,8 @@
 In: the HTML of one edition page, where it is published (`<lang>/<slug>.html`), the page CSS of its
 language (size, running labels, digits), the folders and image bytes the page may use, and the
 publication's public URL (or none).
-Out: PDF bytes: fonts embedded and subset, metadata from the page's <meta> tags, `/Lang` from
+Out: PDF bytes: fonts embedded and subset, metadata from the page's <meta> tags (the provenance ones,
+who reviewed the edition and from which source, also in the XMP), `/Lang` from
 <html lang>, identical bytes for identical input in any folder on any machine. The page is laid out
 under a virtual address (`VIRTUAL_ROOT`), so no path of the build machine reaches the PDF; links
 between pages become absolute links under `base_url`, or plain text when there is none. Nothing is
@@ -34,10 +35,16 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
 
 from pipeline.languages import direction
 from pipeline.text.localize import digit_system
 
+# The page's provenance <meta> names and the XMP properties that carry them in the PDF.
+PROVENANCE_NS = "urn:x-newsroom-pipeline:provenance:1/"
+PROVENANCE_META = {"source-sha256": "sourceSha256", "reviewed-by": "reviewedBy", "reviewed": "reviewed"}
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ElementTree.register_namespace("newsroom", PROVENANCE_NS)
 VIRTUAL_ROOT = "https://publication.invalid/"  # .invalid never resolves (RFC 2606): nothing is fetched
 RENDER_TIMEOUT = 300  # seconds for one PDF; a 200-page Urdu article takes about a minute
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
@@ -250,11 +257,37 @@ def render_pdf(html: str, page_rel: str, page_css: str, sources: Sources, *, bas
         try:
             with _deadline(timeout):
                 document, fetcher = layout(html, page_rel, page_css, sources, assets)
-                pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"))
+                finisher = _xmp_finisher if with_provenance(document.metadata) else None
+                pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"), finisher=finisher)
         finally:
             logger.removeHandler(collect)
     warnings = collect.messages + [f"refused to load {url}" for url in fetcher.refused]
     return bytes(pdf), warnings
+
+
+def with_provenance(metadata: Any) -> bool:
+    """Make WeasyPrint's XMP carry the page's provenance meta (source hash, reviewers, approval time) in
+    the one rdf:RDF it writes; False when the page has none."""
+    found = {prop: metadata.custom[name] for name, prop in PROVENANCE_META.items() if metadata.custom.get(name)}
+    if not found:
+        return False
+    original = metadata.generate_rdf_metadata
+
+    def generate(variant: str | None, version: int | None, conformance: str | None) -> bytes:
+        rdf = ElementTree.fromstring(original(variant, version, conformance))
+        description = ElementTree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""})
+        for prop, value in found.items():
+            ElementTree.SubElement(description, f"{{{PROVENANCE_NS}}}{prop}").text = value
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
+    metadata.generate_rdf_metadata = generate
+    return True
+
+
+def _xmp_finisher(document: Any, pdf: Any) -> None:
+    """A plain PDF gets no XMP from WeasyPrint (only PDF/A, /UA and /X do): add it."""
+    if "Metadata" not in pdf.catalog:
+        document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
 
 
 def release() -> None:

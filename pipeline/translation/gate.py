@@ -1,8 +1,9 @@
 """The publishing gate for translated editions.
 
 In: an English `Article` and the bytes of its catalog and approvals in one language, as read once.
-Out: a `Translate` function when every segment is translated, not fuzzy and approved; otherwise a
-`Hold` saying how many segments are waiting and why, so the edition is held back and reported.
+Out: when every segment is translated, not fuzzy and approved, an `Approved` translation (the
+`Translate` function the edition is rendered with, and who approved it when: the page's provenance);
+otherwise a `Hold` saying how many segments are waiting and why, so the edition is held back and reported.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from pipeline.translation.segments import Translate, segments
 
 
 @dataclass(frozen=True)
+class Approved:
+    """A translation every segment of which a trusted reviewer approved."""
+
+    translate: Translate
+    reviewers: tuple[str, ...]  # who approved its segments, in order of first approval
+    approved_at: str  # when the last of its segments was approved (UTC)
+
+
+@dataclass(frozen=True)
 class Hold:
     slug: str
     lang: str
@@ -30,8 +40,8 @@ class Hold:
 
 
 def translator_for(article: Article, files: CatalogFiles,
-                   trust: Trust = ANYONE) -> tuple[Translate | None, Hold | None, list[Problem]]:
-    """(Translate, None, problems) when every segment is publishable, else (None, Hold, problems)."""
+                   trust: Trust = ANYONE) -> tuple[Approved | None, Hold | None, list[Problem]]:
+    """(Approved, None, problems) when every segment is publishable, else (None, Hold, problems)."""
     lang = files.lang
     if files.po_data is None and not files.problems:
         total = len(segments(article))
@@ -53,4 +63,6 @@ def translator_for(article: Article, files: CatalogFiles,
                                                (len(distrusted), f"whose approval does not count: {why}")) if n]
         reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
         return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems
-    return translate_function(states), None, problems
+    approvals = sorted((s.approval for s in states if s.approval), key=lambda a: a.when)
+    return Approved(translate_function(states), tuple(dict.fromkeys(a.reviewer for a in approvals)),
+                    approvals[-1].when if approvals else ""), None, problems
