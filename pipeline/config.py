@@ -23,7 +23,7 @@ import yaml
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.sources.files import MB, read_optional
-from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS, name_problem
+from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS, hidden_characters, name_problem
 
 CONFIG_FILE = "publication.yaml"
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -255,7 +255,11 @@ def load_config(root: Path) -> Config:
     if data is None:
         return Config(root=root)
     try:
-        node = yaml.compose(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        hidden = hidden_characters(text, CONFIG_FILE)
+        if hidden:
+            raise ProblemsFound(hidden)
+        node = yaml.compose(text)
     except UnicodeDecodeError:
         raise ProblemsFound([Problem(CONFIG_FILE, None, None, "not UTF-8; save it as UTF-8")]) from None
     except yaml.YAMLError as err:

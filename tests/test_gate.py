@@ -309,3 +309,19 @@ def test_each_edition_says_who_approved_it_when_and_from_which_source(translated
     for value in (source, "Saima Anwar, R", last):
         assert value in metadata
     assert "<newsroom:sourceSha256>" + source in xmp(translated / "dist" / "en" / "mango.pdf")
+
+
+def test_a_hand_written_approval_with_a_hidden_name_is_refused_and_approves_nothing(translated):
+    set_config(translated, "languages: [en, ur]\n")  # anyone may approve: the name is all there is
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    path = translated / "translations" / "ur" / "mango.approvals"
+    path.write_text(path.read_text().replace("\tR\t", "\tR\u202eevil\t"))
+    result = run(translated, "publish")
+    assert result.exit_code == 1 and "mango.approvals:4: the reviewer's name holds the invisible" in result.stderr
+    assert not (translated / "dist" / "ur" / "mango.html").exists()
+
+
+def test_publication_yaml_refuses_hidden_characters_with_the_line(translated):
+    set_config(translated, 'name:\n  en: "The \u202eLedger"\n')
+    result = run(translated, "check")
+    assert result.exit_code == 1 and "publication.yaml:2: invisible character U+202E" in result.stderr

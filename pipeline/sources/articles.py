@@ -21,7 +21,7 @@ from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.sources.files import read_bytes
 from pipeline.sources.textfile import decode_text
-from pipeline.text.characters import describe, invisible_re
+from pipeline.text.characters import hidden_characters
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index"})  # names the build gives its own pages
@@ -61,18 +61,6 @@ def decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
         return None, found.problems[0]
 
 
-def _hidden_characters(text: str, where: str) -> list[Problem]:
-    """Invisible control and bidi-override characters: they can make a headline read differently
-    from what it says (the "Trojan Source" trick), and they never belong in an article."""
-    problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        for match in invisible_re.finditer(line):
-            problems.append(Problem(where, number, None,
-                                    f"invisible character {describe(match.group())} in column {match.start() + 1}; "
-                                    "delete it (retype the line if you cannot see it)"))
-    return problems[:20]
-
-
 def split_front_matter(text: str, where: str) -> tuple[str | None, str, int, Problem | None]:
     """(front-matter YAML, body, body's first line number, problem)."""
     if not text.strip():
@@ -99,7 +87,7 @@ def load_article(path: Path, config: Config, data: bytes | None = None) -> tuple
     text, problem = decode(data, where)
     if text is None:
         return None, [problem] if problem else []
-    hidden = _hidden_characters(text, where)
+    hidden = hidden_characters(text, where)
     if hidden:
         return None, hidden
     front, body, body_line, problem = split_front_matter(text, where)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.errors import Problem
+
 DIGITS: dict[str, str] = {
     "latin": "0123456789",
     "urdu": "۰۱۲۳۴۵۶۷۸۹",  # U+06F0–U+06F9, extended Arabic-Indic: the Urdu digits
@@ -87,3 +89,16 @@ def visible(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def hidden_characters(text: str, where: str) -> list[Problem]:
+    """Invisible control and bidi-override characters, each located: they can make a headline read
+    differently from what it says (the "Trojan Source" trick), and they never belong in an article or
+    in publication.yaml."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in invisible_re.finditer(line):
+            problems.append(Problem(where, number, None,
+                                    f"invisible character {describe(match.group())} in column {match.start() + 1}; "
+                                    "delete it (retype the line if you cannot see it)"))
+    return problems[:20]

@@ -110,6 +110,11 @@ def parse_approvals(data: bytes | None, where: str) -> tuple[Approvals, list[Pro
                                     "damaged approval line (expected id, hash, reviewer, time separated by "
                                     "tabs); restore it from git or delete the line and approve again"))
             continue
+        why = name_problem(match.group(3))
+        if why:
+            problems.append(Problem(where, number, None, f"the reviewer's name {why}; approvals are written by "
+                                    "`pipeline approve`: restore the line from git or approve again"))
+            continue
         entries.append(Approval(*match.groups()))
     return Approvals(entries), problems
 
