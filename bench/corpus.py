@@ -17,12 +17,10 @@ from pipeline.sources.articles import load_articles
 from pipeline.translation import po
 from pipeline.translation.catalogs import (
     catalog_path,
-    read_catalog_files,
-    segment_states,
     sync_catalog,
     write_catalog,
 )
-from pipeline.translation.review import record
+from pipeline.translation.review import load_unit, record
 
 EN_WORDS = ("the district council said water supply would improve after new pumps were installed along "
             "the canal while farmers asked for fair prices and traders reported higher demand in the city "
@@ -97,7 +95,6 @@ def make_corpus(root: Path, n: int, *, urdu: bool = True) -> Config:
             if entry.msgid:
                 entry.msgstr = _urdu_for(entry.msgid, rng)
         write_catalog(path, catalog)
-        files = read_catalog_files(config, "ur", article.slug)
-        states, _ = segment_states(article, files)
-        record(config, article, "ur", states, states, "Benchmark reviewer", "2026-01-01T00:00:00Z", files)
+        unit = load_unit(config, article.slug, "ur")
+        record(config, unit, unit.states, lambda approval: approval, "Benchmark reviewer", "2026-01-01T00:00:00Z")
     return config
