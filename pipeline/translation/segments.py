@@ -94,6 +94,8 @@ def normalize(text: str, env: dict | None = None) -> str:
     a break or a code span that the English does not have."""
     if env is None:
         return _join_lines(text, markdown=False)
+    if "\n" not in text and "[" not in text and text == text.strip():
+        return text  # one line, no brackets: no step could change it (and parsing it twice costs time)
     meaning = inline_html(text, env)
     result = text.strip("\n")
     for step in (_join_lines, lambda t: _full_references(t, env, meaning)):
