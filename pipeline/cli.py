@@ -210,6 +210,8 @@ def _show(report: BuildReport, strict: bool) -> None:
         click.echo(str(hold), err=True)
     for key in report.unpublished:
         click.echo(f"{key}: unpublished (its article is gone)", err=True)
+    for notice in report.notices:
+        click.echo(f"notice: {notice}", err=True)
     skipped = report.kept + len(report.unchanged)
     click.echo(f"built {report.rendered_pdfs} PDFs, wrote {len(report.written)} files, skipped {skipped} unchanged; "
                f"held {len(report.held)}, failed {len(report.failed)}; {report.seconds:.2f} s")

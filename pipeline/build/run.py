@@ -38,7 +38,7 @@ from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files
 from pipeline.build.task import Outcome, process_article, warm
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.formats import EDITION_FORMATS
+from pipeline.formats import EDITION_FORMATS, FORMATS
 from pipeline.runtime import atomic
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.locks import exclusive
@@ -69,6 +69,7 @@ class BuildReport:
     unpublished: list[str] = field(default_factory=list)  # lang/slug of editions whose article is gone
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # said once, never a problem (not even with --strict)
     seconds: float = 0.0
     peak_worker_kb: int = 0
 
@@ -148,6 +149,11 @@ class _Build:
         self.cache, warning = (BuildCache(), None) if self.force else BuildCache.load(self.state, config.root)
         self.manifest, manifest_warning = load_manifest(self.state, config.root)
         self.report.warnings.extend(w for w in (warning, manifest_warning, open_gate_warning(config)) if w)
+        skipped = [name for name in self.formats if FORMATS[name].needs_base_url]
+        if skipped and config.base_url is None:
+            self.formats = tuple(name for name in self.formats if name not in skipped)
+            self.report.notices.append(f"no {', '.join(skipped)} written: they need base_url in publication.yaml "
+                                       "(the https:// address where dist/ is served)")
         interface, problems = read_interface_files(config)
         self.translations, broken, found = interface.translations(config)
         self.report.problems.extend([*problems, *found])

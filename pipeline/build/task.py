@@ -124,18 +124,27 @@ def _write_edition(ctx: BuildContext, edition: EditionResult, media: dict[str, b
     translations = interface_for(ctx)[page.lang]
     job = EditionJob(page, ctx.config, translations, render_article(page, ctx.config, translations),
                      {name: media[name] for name in edition.images}, ctx.assets)
+    for name in FORMATS:
+        output = Output(name, page.lang, page.slug)
+        previous = old_outputs.get(output.rel)
+        if name not in ctx.formats and previous and intact(ctx.out, output.rel, previous.get("sha")):
+            job.made[name] = (output.rel, (ctx.out / output.rel).stat().st_size)  # on line from an earlier build
     for name in ctx.formats:
         fmt = FORMATS[name]
+        if fmt.needs_base_url and ctx.config.base_url is None:
+            continue
         output = Output(name, page.lang, page.slug)
         source = fmt.source(job) if fmt.source else ""
         previous = old_outputs.get(output.rel)
         if previous and previous.get("source") == source and intact(ctx.out, output.rel, previous.get("sha")):
             writer.keep(output, previous["sha"])
             outcome.outputs[output.rel] = previous
+            job.made[name] = (output.rel, (ctx.out / output.rel).stat().st_size)
             continue
         assert fmt.render is not None
         data, warnings = fmt.render(job)
         outcome.outputs[output.rel] = {"sha": writer.write(output, data), "source": source}
+        job.made[name] = (output.rel, len(data))
         outcome.warnings.extend(f"{output.rel}: {w}" for w in warnings)
         outcome.rendered_pdfs += name == "pdf"
     outcome.manifest[f"{page.lang}/{page.slug}"] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline.config import Config
 from pipeline.editions.pages import EditionPage
-from pipeline.formats import pdf
+from pipeline.formats import ninjs, pdf
 from pipeline.runtime.hashing import digest
 
 
@@ -29,6 +29,7 @@ class EditionJob:
     html: str  # the page, rendered from the templates
     media: dict[str, bytes] = field(default_factory=dict)  # the edition's images as read for it
     assets: str = ""  # the key of the stylesheets, fonts and code
+    made: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (path, size) of what is written
 
 
 Render = Callable[[EditionJob], tuple[bytes, list[str]]]
@@ -42,6 +43,7 @@ class Format:
     help: str
     source: Callable[[EditionJob], str] | None = None  # edition formats: the key of what it is made from
     render: Render | None = None  # edition formats: the bytes
+    needs_base_url: bool = False  # written only when publication.yaml sets base_url
 
 
 def _html(job: EditionJob) -> tuple[bytes, list[str]]:
@@ -64,11 +66,20 @@ def _pdf(job: EditionJob) -> tuple[bytes, list[str]]:
                           base_url=job.config.base_url, assets=job.assets)
 
 
+def _ninjs(job: EditionJob) -> tuple[bytes, list[str]]:
+    assert job.config.base_url is not None
+    renditions = [ninjs.Rendition(name, *job.made[name]) for name in ninjs.CONTENT_TYPES if name in job.made]
+    page_rel = FORMATS["html"].path.format(lang=job.page.lang, slug=job.page.slug)
+    return ninjs.ninjs_bytes(job.page, job.config.base_url, page_rel, renditions), []
+
+
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("html", "edition", "{lang}/{slug}.html", "the article's web page",
            source=lambda job: digest(job.html), render=_html),
     Format("pdf", "edition", "{lang}/{slug}.pdf", "the printable PDF, made from the web page",
            source=_pdf_source, render=_pdf),
+    Format("ninjs", "edition", "{lang}/{slug}.ninjs.json", "IPTC ninjs 3.1 metadata of the edition, for partners",
+           source=lambda job: digest(_ninjs(job)[0]), render=_ninjs, needs_base_url=True),
     Format("index", "language", "{lang}/index.html", "the list of a language's stories, newest first"),
     Format("landing", "publication", "index.html", "the front door: one link per language"),
     Format("asset", "file", "assets/{name}", "a stylesheet, copied from templates/"),

@@ -1,0 +1,130 @@
+"""What partners receive (issue: syndication): ninjs 3.1 per edition, validated against the official schema
+(a copy with its licence in tests/data/ninjs/), and read back for what a partner's system needs."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from pipeline.cli import main
+from pipeline.formats.ninjs import absolute_links, edition_uri
+from tests.conftest import article_text
+from tests.urdu_fixture import fill_catalog
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "ninjs" / "ninjs-schema_3.1.json").read_text())
+BASE = "https://news.example/ledger/"
+
+
+def run(root: Path, *args: str):
+    return CliRunner().invoke(main, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def validate(item: dict) -> None:
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(item), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+@pytest.fixture
+def site(make_site) -> Path:
+    body = "Growers met the [district office](records.html) and showed ![a chart](chart.png).\n"
+    root = make_site({"articles/mango.md": article_text(body=body)})
+    (root / "articles" / "chart.png").write_bytes(_png())
+    (root / "publication.yaml").write_text((root / "publication.yaml").read_text() + f"base_url: {BASE}\n")
+    assert run(root, "translate").exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po", {
+        "Growers met the [district office](records.html) and showed ![a chart](chart.png).":
+            "کاشتکار [ضلعی دفتر](records.html) سے ملے اور ![خاکہ](chart.png) دکھایا۔"})
+    fill_catalog(root / "translations" / "ur" / "mango.po")
+    assert run(root, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    result = run(root, "publish")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _png() -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def item(root: Path, lang: str) -> dict:
+    return json.loads((root / "dist" / lang / "mango.ninjs.json").read_text(encoding="utf-8"))
+
+
+def test_every_edition_has_a_valid_ninjs_3_1_object(site):
+    for lang in ("en", "ur"):
+        validate(item(site, lang))
+
+
+def test_the_schema_copy_refuses_what_partners_systems_would(site):
+    broken = {**item(site, "en"), "summary": "not a ninjs property"}
+    with pytest.raises(AssertionError, match="Unevaluated properties"):
+        validate(broken)
+    with pytest.raises(AssertionError, match="pubStatus"):
+        validate({**item(site, "en"), "pubStatus": "published"})
+
+
+def test_ninjs_carries_what_a_partner_ingests(site):
+    en, ur = item(site, "en"), item(site, "ur")
+    assert en["uri"] == edition_uri(BASE, "en", "mango", en["firstCreated"][:10])
+    assert en["uri"].startswith("tag:news.example,20") and en["uri"].endswith(":ledger/en/mango")
+    assert (en["language"], ur["language"]) == ("en", "ur")
+    assert en["type"] == "text" and en["pubStatus"] == "usable" and en["version"] == "1"
+    assert ur["headlines"][0]["value"] != en["headlines"][0]["value"]
+    assert ur["by"] and ur["located"] and ur["descriptions"][0]["role"] == "summary"
+    assert en["subjects"] and "subjects" not in ur  # tags are English words: not on the Urdu edition yet
+    # each edition points at the other, as a translation
+    assert ur["associations"] == [{"name": "en edition", "uri": en["uri"], "rel": "translationOf", "type": "text",
+                                   "language": "en"}]
+    assert en["associations"][0]["uri"] == ur["uri"] and en["associations"][0]["rel"] == "translation"
+    # renditions: the page and the PDF, at their public address, with their exact sizes
+    for lang, obj in (("en", en), ("ur", ur)):
+        sizes = {r["name"]: (r["href"], r["sizeInBytes"], r["contentType"]) for r in obj["renditions"]}
+        assert sizes["html"] == (f"{BASE}{lang}/mango.html", (site / "dist" / lang / "mango.html").stat().st_size,
+                                 "text/html")
+        assert sizes["pdf"] == (f"{BASE}{lang}/mango.pdf", (site / "dist" / lang / "mango.pdf").stat().st_size,
+                                "application/pdf")
+    # the body is the page's HTML with every link and image made absolute
+    body = ur["bodies"][0]["value"]
+    assert f'href="{BASE}ur/records.html"' in body and f'src="{BASE}media/' in body
+    assert 'href="records' not in body and 'src="../' not in body
+
+
+def test_absolute_links_resolve_relative_paths_only():
+    html = '<a href="../en/x.html">x</a><img src="../media/a.png"><a href="https://other.example/">o</a>'
+    out = absolute_links(html, "https://news.example/ur/mango.html")
+    assert out == ('<a href="https://news.example/en/x.html">x</a><img src="https://news.example/media/a.png">'
+                   '<a href="https://other.example/">o</a>')
+
+
+def test_without_base_url_no_ninjs_and_one_notice(make_site):
+    root = make_site({"articles/mango.md": article_text()}, english_only=True)
+    result = run(root, "publish")
+    assert result.exit_code == 0
+    assert result.stderr.count("need base_url") == 1
+    assert not list((root / "dist").rglob("*.ninjs.json"))
+    assert run(root, "publish", "--strict").exit_code == 0  # a notice is not a warning
+
+
+def test_ninjs_follows_the_edition_it_describes(site):
+    before, urdu = item(site, "en"), item(site, "ur")
+    path = site / "articles" / "mango.md"
+    text = path.read_text()
+    headline = next(line for line in text.splitlines() if line.startswith("headline:"))
+    path.write_text(text.replace(headline, "headline: A new headline for the mango story"))
+    result = run(site, "publish")
+    assert "ur/mango: held" in result.stderr  # the Urdu headline waits for its translator
+    after = item(site, "en")
+    assert after["headlines"][0]["value"] == "A new headline for the mango story" != before["headlines"][0]["value"]
+    assert item(site, "ur") == urdu  # the held edition's ninjs stays what partners already have
+    for gone in (path, site / "translations" / "ur" / "mango.po", site / "translations" / "ur" / "mango.approvals"):
+        gone.unlink()
+    assert run(site, "publish").exit_code == 0
+    assert not list((site / "dist").rglob("mango.ninjs.json"))  # unpublished with its page
