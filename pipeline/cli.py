@@ -127,9 +127,10 @@ def lint_translations(config: Config, articles: list[Article]) -> list[str]:
             continue
         files = read_catalog_files(config, "ur", article.slug)
         states, _problems = segment_states(article, files, trust_for(config, "ur"))  # plan() reports problems
+        states = [s for s in states if s.segment.kind != "verbatim"]  # shown as the English has it: not Urdu
         differences = segment_findings(article, ((s.segment, s.translation) for s in states if s.translated))
-        for seg_id, lines in differences.items():
-            found.extend(f"{files.po_where}: segment {seg_id}: {line}" for line in lines)
+        for seg, lines in differences.items():
+            found.extend(f"{files.po_where}: segment {seg.id}: {line}" for line in lines)
         for state in states:
             for finding in lint_urdu(state.translation, field=state.segment.lint_field) if state.translated else []:
                 found.append(f"{files.po_where}: segment {state.segment.id} ({state.segment.context or 'body'}): "

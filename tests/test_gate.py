@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from pipeline import cli
 from pipeline.cli import main
 from pipeline.text.characters import name_problem, visible
+from pipeline.translation.po import dumps as po_dumps
 from pipeline.translation.segments import segment_id
 from tests.conftest import article_text
 from tests.urdu_fixture import URDU, fill_catalog, read_catalog
@@ -325,3 +326,94 @@ def test_publication_yaml_refuses_hidden_characters_with_the_line(translated):
     set_config(translated, 'name:\n  en: "The \u202eLedger"\n')
     result = run(translated, "check")
     assert result.exit_code == 1 and "publication.yaml:2: invisible character U+202E" in result.stderr
+
+
+# --- holes found by a red-team pass over the gate -----------------------------------------------------
+
+CODE_BODY = ("Growers met the [district office][d].\n\n```text\nyield 12 t/ha\n```\n\n"
+             "[d]: https://district.example/\n")
+
+
+@pytest.fixture
+def with_code(make_site) -> Path:
+    root = make_site({"articles/mango.md": article_text(body=CODE_BODY)})
+    assert run(root, "translate").exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po", {
+        **URDU, "Growers met the [district office][d].": "کاشتکار [ضلعی دفتر][d] سے ملے۔"})
+    assert run(root, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    assert run(root, "publish").exit_code == 0
+    return root
+
+
+@pytest.mark.parametrize(("old", "new"), [("yield 12 t/ha", "INJECTED TEXT"),
+                                          ("https://district.example/", "https://evil.example/")])
+def test_code_and_link_addresses_the_urdu_shows_as_they_are_need_a_new_approval_when_they_change(with_code, old, new):
+    assert "verbatim" not in (with_code / "translations" / "ur" / "mango.po").read_text()  # never in the catalog
+    path = with_code / "articles" / "mango.md"
+    path.write_text(path.read_text().replace(old, new))
+    result = run(with_code, "publish")
+    assert "ur/mango: held, 1 of" in result.stderr and "1 unapproved" in result.stderr
+    assert new not in (with_code / "dist" / "ur" / "mango.html").read_text()
+    assert new in (with_code / "dist" / "en" / "mango.html").read_text()
+    assert run(with_code, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    assert run(with_code, "publish").exit_code == 0
+    assert new in (with_code / "dist" / "ur" / "mango.html").read_text()
+
+
+def test_interface_strings_the_templates_use_are_required_whatever_the_pot_says(translated):
+    assert run(translated, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+    po_path = own_messages(translated, {})
+    catalog = read_catalog(po_path)
+    catalog.entries = [e for e in catalog.entries if e.msgid not in ("By", "All stories")]
+    po_path.write_bytes(po_dumps(catalog))
+    pot = translated / "translations" / "messages.pot"
+    pot.write_bytes(po_dumps(catalog))  # a template that no longer lists them either
+    assert run(translated, "approve", "--interface", "--reviewer", "R", "--all").exit_code == 0
+    result = run(translated, "publish")
+    assert "interface string 'By' is not translated" in result.stderr
+    assert not (translated / "dist" / "ur" / "mango.html").exists()
+
+
+def test_a_segment_id_that_names_two_segments_is_refused(make_site):
+    body = "The council met on day 12633 to discuss water.\n\nResidents reported 47683 new complaints.\n"
+    assert segment_id(None, body.split("\n\n")[0]) == segment_id(None, body.split("\n\n")[1].strip())
+    root = make_site({"articles/mango.md": article_text(body=body)})
+    assert run(root, "translate").exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po", {
+        **URDU, "The council met on day 12633 to discuss water.": "کونسل نے دن 12633 کو پانی پر بات کی۔",
+        "Residents reported 47683 new complaints.": "[یہاں کلک کریں](https://evil.example/) 47683۔"})
+    result = run(root, "approve", "mango", "--reviewer", "R", "--segment", "0bb79bf6")
+    assert result.exit_code == 1 and "0bb79bf6 names 2 segments" in result.output
+    assert approvals_text(root) == ""
+    run(root, "approve", "mango", "--reviewer", "R", "--all")  # approves the faithful one, not the one with findings
+    text = approvals_text(root)
+    assert sum(line.startswith("0bb79bf6") for line in text.splitlines()) == 1
+    assert "ur/mango: held" in run(root, "publish").stderr
+
+
+def test_the_translator_may_not_approve_their_own_work_even_when_the_header_changes_later(translated):
+    assert run(translated, "approve", "mango", "--reviewer", "Saima Anwar", "--all").exit_code == 0
+    po_path = translated / "translations" / "ur" / "mango.po"
+    po_path.write_text(po_path.read_text().replace("Last-Translator: Urdu desk", "Last-Translator: Saima Anwar"))
+    result = run(translated, "publish")
+    assert "approved by Saima Anwar, the catalog's Last-Translator" in result.stderr
+    assert not (translated / "dist" / "ur" / "mango.html").exists()
+
+
+def test_invisible_characters_written_as_character_references_are_refused(translated, make_site):
+    fill_catalog(translated / "translations" / "ur" / "mango.po", {"Multan": "ملتان&#x202E;"})
+    result = run(translated, "check")
+    assert result.exit_code == 1 and "U+202E" in result.stderr
+    path = translated / "articles" / "mango.md"
+    path.write_text(path.read_text().replace("Mango growers", "Mango&#8203; growers"))
+    assert "stands for the invisible character U+200B" in run(translated, "check").stderr
+
+
+def test_a_forged_line_before_a_good_one_does_not_hide_it_and_names_are_shown_as_listed(translated):
+    assert run(translated, "approve", "mango", "--reviewer", "saima  anwar", "--all").exit_code == 0
+    path = translated / "translations" / "ur" / "mango.approvals"
+    lines = path.read_text().splitlines()
+    forged = [line.replace("\tSaima Anwar\t", "\tMallory\t") for line in lines if not line.startswith("#")]
+    path.write_text("\n".join([*lines[:3], *forged, *lines[3:]]) + "\n")
+    assert run(translated, "publish").exit_code == 0
+    assert metas(translated / "dist" / "ur" / "mango.html")["reviewed-by"] == "Saima Anwar"

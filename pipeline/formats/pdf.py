@@ -308,7 +308,7 @@ def warm_up() -> None:
 
 def page_css(page_size: str, lang: str, digits: str, translations: gettext.NullTranslations) -> str:
     """The print rules that depend on the edition: page size, running header sides, page labels."""
-    label = translations.gettext("Page {page} of {pages}")
+    label = translations.gettext("Page {page} of {pages}")  # listed in interface.CODE_MESSAGES
     style = "urdu-digits" if digit_system(lang, digits) == "urdu" else "decimal"
     parts = []
     for i, piece in enumerate(label.replace("{pages}", "\x00P").replace("{page}", "\x00p").split("\x00")):

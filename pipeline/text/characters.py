@@ -9,6 +9,7 @@ the replacement character U+FFFD), with `invisible_re` to find them.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -101,4 +102,9 @@ def hidden_characters(text: str, where: str) -> list[Problem]:
             problems.append(Problem(where, number, None,
                                     f"invisible character {describe(match.group())} in column {match.start() + 1}; "
                                     "delete it (retype the line if you cannot see it)"))
+        if "&" in line and not invisible_re.search(line):
+            decoded = invisible_re.search(html.unescape(line))
+            if decoded:
+                problems.append(Problem(where, number, None, f"a character reference (&#...;) on this line stands "
+                                        f"for the invisible character {describe(decoded.group())}; delete it"))
     return problems[:20]

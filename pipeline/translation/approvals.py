@@ -67,23 +67,24 @@ class Approvals:
             self.by_segment.setdefault(entry.segment, []).append(entry)
 
     def approval_for(self, segment: str, pair: str) -> Approval | None:
-        """The approval of exactly this pair, or None (never approved, or void)."""
-        for entry in self.by_segment.get(segment, []):
-            if entry.matches(pair):
-                return entry
-        return None
+        """The (first) approval of exactly this pair, or None (never approved, or void)."""
+        found = self.approvals_for(segment, pair)
+        return found[0] if found else None
+
+    def approvals_for(self, segment: str, pair: str) -> list[Approval]:
+        """Every line approving exactly this pair (one of them may be trusted where another is not)."""
+        return [entry for entry in self.by_segment.get(segment, []) if entry.matches(pair)]
 
     def add(self, approval: Approval) -> None:
         kept = [e for e in self.by_segment.get(approval.segment, []) if not e.matches(approval.pair)]
-        self.by_segment[approval.segment] = [*kept, approval]
+        self.by_segment[approval.segment] = [approval, *kept]
 
-    def entries(self, order: list[str], valid: dict[str, str]) -> list[Approval]:
-        """Entries to keep on disk, in segment order: only those that still match their pair."""
-        out = []
-        for segment in order:
-            entry = self.approval_for(segment, valid[segment]) if segment in valid else None
-            if entry:
-                out.append(entry)
+    def entries(self, current: list[tuple[str, str]]) -> list[Approval]:
+        """Entries to keep on disk, in the order of the (segment id, pair) given: only those that still match
+        a current pair (two segments whose ids collide keep both)."""
+        out: list[Approval] = []
+        for segment, pair in current:
+            out.extend(entry for entry in self.approvals_for(segment, pair) if entry not in out)
         return out
 
 
@@ -134,6 +135,7 @@ class Trust:
 
     lang: str
     reviewers: tuple[Reviewer, ...] | None
+    self_review: bool = False  # the publication lets a translator approve their own work in this language
 
     def reviewer(self, name: str) -> Reviewer | None:
         for person in self.reviewers or ():
@@ -141,8 +143,11 @@ class Trust:
                 return person
         return None
 
-    def why_not(self, approval: Approval) -> str | None:
-        """None when the approval counts; otherwise why it does not."""
+    def why_not(self, approval: Approval, translator: str | None = None) -> str | None:
+        """None when the approval counts; otherwise why it does not (`translator`: the catalog's
+        Last-Translator, who may not approve their own work unless the publication allows it)."""
+        if translator and not self.self_review and same_person(translator, approval.reviewer):
+            return f"approved by {approval.reviewer}, the catalog's Last-Translator"
         if self.reviewers is None:
             return None
         person = self.reviewer(approval.reviewer)
@@ -161,7 +166,7 @@ ANYONE = Trust("", None)
 
 
 def trust_for(config: Config, lang: str) -> Trust:
-    return Trust(lang, config.reviewers_for(lang))
+    return Trust(lang, config.reviewers_for(lang), lang in config.self_review)
 
 
 def open_gate_warning(config: Config) -> str | None:

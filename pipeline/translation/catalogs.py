@@ -14,6 +14,7 @@ translation, marked fuzzy with the previous English as `#| msgid`; removed segme
 from __future__ import annotations
 
 import difflib
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,40 +122,60 @@ def segment_states(article: Article, files: CatalogFiles,
     return states_of(segments(article), files, trust)
 
 
+def _catalog_entries(files: CatalogFiles, problems: list[Problem]) -> tuple[dict[tuple[str, str | None], po.Entry],
+                                                                            str | None]:
+    """The live entries of the catalog by (msgid, msgctxt), and its Last-Translator's name."""
+    if files.po_data is None:
+        return {}, None
+    try:
+        catalog = parse_catalog(files.po_data, files.po_where)
+    except ProblemsFound as found:
+        problems.extend(found.problems)
+        return {}, None
+    translator = (catalog.header("Last-Translator") or "").split("<", 1)[0].strip() or None
+    return {(e.msgid, e.msgctxt): e for e in catalog.entries if e.msgid and not e.obsolete}, translator
+
+
+def _refused_translation(seg: Segment, entry: po.Entry, translation: str, where: str) -> Problem | None:
+    """Why a translation cannot be used at all: too long, or an invisible character in it (also one written as
+    an HTML character reference, which the page would decode)."""
+    if len(translation) > MAX_TRANSLATION_CHARS:
+        return Problem(where, entry.line, None, f"the translation of segment {seg.id} has {len(translation):,} "
+                       f"characters; the limit is {MAX_TRANSLATION_CHARS:,}: shorten it")
+    hidden = invisible_re.search(translation) or invisible_re.search(html.unescape(translation))
+    if hidden:
+        return Problem(where, entry.line, None, f"the translation of segment {seg.id} holds the invisible character "
+                       f"{describe(hidden.group())}; delete it (direction comes from the page, never from control "
+                       "characters)")
+    return None
+
+
 def states_of(segs: list[Segment], files: CatalogFiles,
               trust: Trust = ANYONE) -> tuple[list[SegmentState], list[Problem]]:
-    """The state of each segment given (an article's, or a language's interface strings) in `files`."""
+    """The state of each segment given (an article's, or a language's interface strings) in `files`. An
+    approval counts when `trust` accepts it and its reviewer is not the catalog's Last-Translator (unless the
+    publication allows self-review)."""
     problems: list[Problem] = list(files.problems)
-    entries: dict[tuple[str, str | None], po.Entry] = {}
-    if files.po_data is not None:
-        try:
-            catalog = parse_catalog(files.po_data, files.po_where)
-            entries = {(e.msgid, e.msgctxt): e for e in catalog.entries if e.msgid and not e.obsolete}
-        except ProblemsFound as found:
-            problems.extend(found.problems)
+    entries, translator = _catalog_entries(files, problems)
     approvals, found = parse_approvals(files.approvals_data, files.approvals_where)
     problems.extend(found)
     states = []
     for seg in segs:
-        entry = entries.get((seg.source, seg.context))
-        translation = entry.msgstr if entry else ""
-        if len(translation) > MAX_TRANSLATION_CHARS:
-            problems.append(Problem(files.po_where, entry.line if entry else None, None,
-                                    f"the translation of segment {seg.id} has {len(translation):,} characters; "
-                                    f"the limit is {MAX_TRANSLATION_CHARS:,}: shorten it"))
+        entry = entries.get((seg.source, seg.context)) if seg.kind != "verbatim" else None
+        translation = seg.source if seg.kind == "verbatim" else entry.msgstr if entry else ""
+        refused = _refused_translation(seg, entry, translation, files.po_where) if entry else None
+        if refused:
+            problems.append(refused)
             translation = ""
-        hidden = invisible_re.search(translation)
-        if hidden and entry is not None:
-            problems.append(Problem(files.po_where, entry.line, None,
-                                    f"the translation of segment {seg.id} holds the invisible character "
-                                    f"{describe(hidden.group())} at character {hidden.start() + 1}; delete it "
-                                    "(direction comes from the page, never from control characters)"))
-            translation = ""
-        fuzzy = bool(entry and entry.fuzzy)
-        approval = approvals.approval_for(seg.id, pair_hash(seg.context, seg.source, translation)) \
-            if translation else None
-        distrusted = trust.why_not(approval) if approval else None
-        states.append(SegmentState(seg, translation, fuzzy, None if distrusted else approval,
+        approval, distrusted = None, None
+        for candidate in approvals.approvals_for(seg.id, pair_hash(seg.context, seg.source, translation)) \
+                if translation else []:
+            why = trust.why_not(candidate, translator)
+            if why is None:
+                approval, distrusted = candidate, None
+                break
+            distrusted = distrusted or why
+        states.append(SegmentState(seg, translation, bool(entry and entry.fuzzy), approval,
                                    previous_of(entry) if entry else None, distrusted))
     return states, problems
 
@@ -278,7 +299,7 @@ def sync_catalog(article: Article, lang: str, config: Config) -> SyncReport:
     current = [e for e in catalog.entries if not e.obsolete and e.msgid]
     merge = _Merge({(e.msgid, e.msgctxt): e for e in current})
     merge.unclaimed = dict(merge.old)
-    entries = [_entry_for(seg, merge, approvals) for seg in segments(article)]
+    entries = [_entry_for(seg, merge, approvals) for seg in segments(article) if seg.kind != "verbatim"]
     for entry in entries:
         if entry.previous_msgid and not entry.fuzzy:
             entry.previous_msgid = entry.previous_msgctxt = None  # `#|` belongs to fuzzy entries only

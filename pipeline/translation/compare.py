@@ -128,14 +128,15 @@ def definitions(article: Article) -> dict[str | None, dict]:
     return found
 
 
-def segment_findings(article: Article, pairs: Iterable[tuple[Segment, str]]) -> dict[str, list[str]]:
-    """Findings per segment id, for the (segment, translation) pairs given; segments without any are left out."""
+def segment_findings(article: Article, pairs: Iterable[tuple[Segment, str]]) -> dict[Segment, list[str]]:
+    """Findings per segment (not per id: two segments may share an id), for the (segment, translation) pairs
+    given; segments without any are left out."""
     envs = definitions(article)
-    out: dict[str, list[str]] = {}
+    out: dict[Segment, list[str]] = {}
     for seg, translation in pairs:
         found = findings(seg.source, translation, envs.get(seg.context, {}))
         if found:
-            out[seg.id] = found
+            out[seg] = found
     return out
 
 
@@ -144,10 +145,10 @@ _PLACEHOLDER_RE = re.compile(r"\{\w*\}")
 _MARKUP_RE = re.compile(r"[<>\"={};\\]|[A-Za-z][\w+.-]*:|&#?\w+;")
 
 
-def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[str, list[str]]:
+def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[Segment, list[str]]:
     """Findings of interface strings (plain text, not Markdown): the placeholders the code fills in
     (`{page}`) lost, added or misspelt, and markup-like text a template would show as it is."""
-    out: dict[str, list[str]] = {}
+    out: dict[Segment, list[str]] = {}
     for seg, translation in pairs:
         if not translation.strip():
             continue
@@ -159,5 +160,5 @@ def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[str, list[s
             found.append("the translation holds markup or an address the English has not ("
                          + " ".join(sorted(marks)) + "); a page shows it as text")
         if found:
-            out[seg.id] = found
+            out[seg] = found
     return out

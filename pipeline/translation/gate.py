@@ -64,5 +64,6 @@ def translator_for(article: Article, files: CatalogFiles,
         reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
         return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems
     approvals = sorted((s.approval for s in states if s.approval), key=lambda a: a.when)
-    return Approved(translate_function(states), tuple(dict.fromkeys(a.reviewer for a in approvals)),
+    names = [getattr(trust.reviewer(a.reviewer), "name", a.reviewer) for a in approvals]  # as the list spells it
+    return Approved(translate_function(states), tuple(dict.fromkeys(names)),
                     approvals[-1].when if approvals else ""), None, problems

@@ -11,7 +11,9 @@ unreviewed word. `interface_unit` gives review and approve what they need (`appr
 
 from __future__ import annotations
 
+import functools
 import gettext
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +90,29 @@ def read_interface(config: Config, lang: str) -> InterfaceFiles:
     return InterfaceFiles(files, data[2])
 
 
-def interface_segments(interface: InterfaceFiles) -> tuple[list[Segment], list[Problem]]:
-    """One segment per string the templates use (per entry of the catalog when there is no template)."""
+# Interface strings the code itself translates (pdf.page_css); the templates' are found by `used_messages`.
+CODE_MESSAGES = ("Page {page} of {pages}",)
+_TEMPLATE_MESSAGE = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+
+
+@functools.lru_cache(maxsize=8)
+def _template_messages(templates: Path, stamp: tuple[tuple[str, int], ...]) -> frozenset[str]:
+    found: set[str] = set()
+    for path in sorted(templates.glob("*.html")):
+        for match in _TEMPLATE_MESSAGE.finditer(path.read_text(encoding="utf-8")):
+            found.add(match.group(1) if match.group(1) is not None else match.group(2))
+    return frozenset(found)
+
+
+def used_messages(config: Config) -> frozenset[str]:
+    """Every interface string the templates and the code use: each must be translated and approved, whatever
+    messages.pot (which a translator can edit) lists."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(config.templates.glob("*.html")))
+    return _template_messages(config.templates, stamp) | frozenset(CODE_MESSAGES)
+
+
+def interface_segments(interface: InterfaceFiles, used: frozenset[str]) -> tuple[list[Segment], list[Problem]]:
+    """One segment per string the templates and code use or messages.pot lists."""
     try:
         wanted = {e.msgid for e in po.parse(interface.pot, f"translations/{DOMAIN}.pot").entries if e.msgid} \
             if interface.pot else set()
@@ -97,11 +120,11 @@ def interface_segments(interface: InterfaceFiles) -> tuple[list[Segment], list[P
     except po.PoError as err:
         return [], err.problems
     lines = {e.msgid: e.line for e in have.entries if e.msgid and not e.obsolete} if have else {}
-    return [Segment(None, msgid, lines.get(msgid), "interface") for msgid in sorted(wanted or set(lines))], []
+    return [Segment(None, msgid, lines.get(msgid), "interface") for msgid in sorted(wanted | used)], []
 
 
 def interface_states(config: Config, interface: InterfaceFiles) -> tuple[list[SegmentState], list[Problem]]:
-    segs, problems = interface_segments(interface)
+    segs, problems = interface_segments(interface, used_messages(config))
     if problems:
         return [], problems
     return states_of(segs, interface.files, trust_for(config, interface.lang))

@@ -130,7 +130,7 @@ class Unit:
     files: CatalogFiles
     states: list[SegmentState]
     approvals: Path  # where the approvals are written
-    findings: Callable[[Iterable[tuple[Segment, str]]], dict[str, list[str]]]
+    findings: Callable[[Iterable[tuple[Segment, str]]], dict[Segment, list[str]]]
     source: str | None  # the file a segment's line number refers to (None: the catalog's own lines)
 
     def located(self, seg: Segment) -> str:
@@ -206,30 +206,43 @@ def approve(config: Config, slug: str | None, lang: str, reviewer: str, segment_
     unit = load_unit(config, slug, lang)
     reviewer = authorized_reviewer(config, lang, reviewer, unit.files)
     sign = signer(config, lang, reviewer, key)
-    by_id = {s.segment.id: s for s in unit.states}
-    wanted = list(by_id) if segment_ids is None else segment_ids
-    unknown = [i for i in wanted if i not in by_id]
-    if unknown:
-        how = f"pipeline review {slug}" if slug else f"pipeline review --interface --lang {lang}"
-        raise ProblemsFound([Problem(f"{lang}/{unit.name}", None, "--segment",
-                                     f"no segment {i}; `{how}` lists them") for i in unknown])
+    wanted = unit.states if segment_ids is None else _named(unit, segment_ids, slug)
     refused: list[tuple[str, str]] = []
     chosen: list[SegmentState] = []
     found = unit.findings((s.segment, s.translation) for s in unit.states
                           if s.translated and not s.fuzzy and s.approval is None)
-    for seg_id in wanted:
-        state = by_id[seg_id]
+    for state in wanted:
+        seg_id = state.segment.id
         if not state.translated:
             refused.append((seg_id, "not translated yet"))
         elif state.fuzzy:
             refused.append((seg_id, "fuzzy: the English changed; the translator must update it first"))
-        elif state.approval is None and segment_ids is None and seg_id in found:
-            refused.append((seg_id, "findings (" + "; ".join(found[seg_id]) + "): check them in `pipeline review` "
-                            f"and approve it by name with --segment {seg_id}"))
+        elif state.approval is None and segment_ids is None and state.segment in found:
+            refused.append((seg_id, "findings (" + "; ".join(found[state.segment]) + "): check them in "
+                            f"`pipeline review` and approve it by name with --segment {seg_id}"))
         elif state.approval is None:
             chosen.append(state)
     record(config, unit, chosen, sign, reviewer, when or now_utc())
     return ApproveReport([s.segment.id for s in chosen], refused)
+
+
+def _named(unit: Unit, segment_ids: list[str], slug: str | None) -> list[SegmentState]:
+    """The states the reviewer named by id; an unknown id, or one that names two segments (ids are short:
+    two texts can share one), is refused, and nothing is recorded."""
+    how = f"pipeline review {slug}" if slug else f"pipeline review --interface --lang {unit.lang}"
+    problems, named = [], []
+    for seg_id in dict.fromkeys(segment_ids):
+        matching = [s for s in unit.states if s.segment.id == seg_id]
+        if not matching:
+            problems.append(Problem(f"{unit.lang}/{unit.name}", None, "--segment",
+                                    f"no segment {seg_id}; `{how}` lists them"))
+        elif len(matching) > 1:
+            problems.append(Problem(f"{unit.lang}/{unit.name}", None, "--segment",
+                                    f"{seg_id} names {len(matching)} segments; approve them one by one in `{how}`"))
+        named.extend(matching)
+    if problems:
+        raise ProblemsFound(problems)
+    return named
 
 
 def record(config: Config, unit: Unit, chosen: list[SegmentState], sign: Callable[[Approval], Approval],
@@ -239,8 +252,7 @@ def record(config: Config, unit: Unit, chosen: list[SegmentState], sign: Callabl
     approvals = load_approvals(unit.files)
     for approval in [sign(Approval(state.segment.id, state.pair, reviewer, when)) for state in chosen]:
         approvals.add(approval)
-    valid = {s.segment.id: s.pair for s in unit.states}
-    write_approvals(unit.approvals, approvals.entries([s.segment.id for s in unit.states], valid),
+    write_approvals(unit.approvals, approvals.entries([(s.segment.id, s.pair) for s in unit.states]),
                     config.display(unit.approvals))
 
 
@@ -280,9 +292,12 @@ def review(config: Config, slug: str | None, lang: str, reviewer: str, ask: Call
             say(f"  English changed: {visible(word_diff(state.previous, seg.source))}")
         say(f"  English: {visible(seg.source)}")
         say(f"  {lang}:      {visible(state.translation)}")
-        for difference in found.get(seg.id, []):
+        for difference in found.get(seg, []):
             say(f"  finding: {visible(difference)}")
-        for finding in (lint_urdu(state.translation, field=seg.lint_field) if lang == "ur" else []):
+        if seg.kind == "verbatim":
+            say("  (code and link addresses the Urdu edition shows exactly as the English has them)")
+        for finding in (lint_urdu(state.translation, field=seg.lint_field)
+                        if lang == "ur" and seg.kind != "verbatim" else []):
             say(f"  lint ({finding.action}): {visible(finding.message)}")
         answer = ask("approve (a), skip (s) or stop (q)?").strip().lower()[:1]
         if answer == "a":

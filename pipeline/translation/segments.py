@@ -25,6 +25,10 @@ from pipeline.text.markdown import blocks, inline_html, is_text_block
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
 NOTE_CONTEXT = "editorial_note"
 TITLE_CONTEXT = "link-title"  # the title of a link reference definition: the tooltip of its links and images
+# What a translated edition shows exactly as the English has it (code blocks, the addresses of reference
+# links): one segment per article, never in the catalog, approved by the reviewer like any other, so a
+# change to it is unapproved again.
+VERBATIM_CONTEXT = "verbatim"
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Segment:
     context: str | None
     source: str
     line: int | None = None
-    kind: str = "paragraph"  # "field", "heading", "cell", "paragraph" or "interface": what lint may expect
+    kind: str = "paragraph"  # "field", "heading", "cell", "paragraph", "interface" or "verbatim"
 
     @property
     def lint_field(self) -> str | None:
@@ -127,6 +131,23 @@ def reference_titles(env: dict) -> list[str]:
     return [str(d["title"]) for d in env.get("references", {}).values() if str(d.get("title") or "").strip()]
 
 
+def verbatim(article: Article) -> str:
+    """Everything of the article's Markdown that a translated edition shows as the English has it: each code
+    block (with its info string) and each link reference definition's address, as one reviewable text."""
+    parts: list[str] = []
+    for text, where in ((article.body, "body"), (article.editorial_note, "editorial note")):
+        if not text:
+            continue
+        tokens, env = blocks(text)
+        for tok in tokens:
+            if tok.type in ("fence", "code_block"):
+                info = f" {tok.info.strip()}" if tok.info.strip() else ""
+                parts.append(f"code block in the {where}{info}:\n{tok.content.rstrip()}")
+        for label, definition in env.get("references", {}).items():
+            parts.append(f"link [{label}] in the {where} goes to {definition['href']}")
+    return "\n\n".join(parts)
+
+
 def segments(article: Article) -> list[Segment]:
     """All segments of an article, in reading order, without duplicates."""
     return list(_segments(article))
@@ -151,6 +172,9 @@ def _segments(article: Article) -> tuple[Segment, ...]:
                                                                                         "paragraph")
             found.append(Segment(context, normalize(tok.content, env), line, kind))
         found.extend(Segment(TITLE_CONTEXT, normalize(title), None, "field") for title in reference_titles(env))
+    shown = verbatim(article)
+    if shown:
+        found.append(Segment(VERBATIM_CONTEXT, shown, None, "verbatim"))
     seen: set[tuple[str | None, str]] = set()
     unique = []
     for seg in found:
