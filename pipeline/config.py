@@ -177,6 +177,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", None, "https://news.example/",
             "the public https URL where dist/ is served, ending in /: canonical links, links in PDFs, "
             "feeds and partner metadata need it", _base_url),
+    Setting("pdf_variant", "archival", "archival",
+            "archival: PDF/A-3b and PDF/UA-1 (tagged, sRGB output intent), what partners archive; plain: a plain "
+            "PDF 1.7", _choice("archival", "plain")),
     Setting("reviewers", None, "{ur: [{name: Saima Anwar, key: ssh-ed25519 AAAA...}]}",
             "who may approve translations, per language; a reviewer with a key must sign each approval. "
             "Not set: anyone may approve (publish warns)", _reviewers),
@@ -197,6 +200,7 @@ class Config:
     page_size: str = "A4"
     digits: str = "latin"
     base_url: str | None = None
+    pdf_variant: str = "archival"
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()
     templates: Path = TEMPLATES_DIR  # the repository's; tests point these at copies

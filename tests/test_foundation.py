@@ -363,7 +363,9 @@ def test_nothing_in_the_deployed_folder_names_the_build_machine(make_site):
     root = make_site({"articles/x.md": article_text()}, english_only=True)
     assert run(root, "publish").exit_code == 0
     assert not (root / "dist" / ".pipeline").exists()
-    needles = [re.escape(str(root).encode()), rb"pid \d+", rb"\b" + re.escape(socket.gethostname().encode()) + rb"\b"]
+    needles = [re.escape(str(root).encode()), rb"pid \d+"]
+    if len(socket.gethostname()) >= 5:  # a two-letter host name ("vm") occurs by chance in compressed streams
+        needles.append(rb"\b" + re.escape(socket.gethostname().encode()) + rb"\b")
     try:
         needles.append(re.escape(f"{getpass.getuser()}@".encode()))
     except OSError:

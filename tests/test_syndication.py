@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from io import BytesIO
 from pathlib import Path
 
 import jsonschema
+import pypdf
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -128,3 +130,64 @@ def test_ninjs_follows_the_edition_it_describes(site):
         gone.unlink()
     assert run(site, "publish").exit_code == 0
     assert not list((site / "dist").rglob("mango.ninjs.json"))  # unpublished with its page
+
+
+# --- PDFs a partner can archive: PDF/A-3b and PDF/UA-1 (section 2) -------------------------------------
+
+def pdf_facts(path: Path) -> dict[str, object]:
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    fonts_embedded = []
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            for part in descendants:
+                descriptor = part["/FontDescriptor"].get_object()
+                fonts_embedded.append(any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")))
+    intents = [i.get_object()["/S"] for i in root.get("/OutputIntents", [])]
+    return {"xmp": xmp, "lang": root.get("/Lang"), "marked": bool(root.get("/MarkInfo", {}).get("/Marked")),
+            "struct": "/StructTreeRoot" in root, "intents": intents, "fonts": fonts_embedded,
+            "title_shown": bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"))}
+
+
+def test_pdfs_are_pdf_a_3b_and_pdf_ua_1_by_default(site):
+    for lang in ("en", "ur"):
+        path = site / "dist" / lang / "mango.pdf"
+        facts = pdf_facts(path)
+        assert 'pdfaid:part="3"' in facts["xmp"] and 'pdfaid:conformance="B"' in facts["xmp"]
+        assert "<pdfuaid:part>1</pdfuaid:part>" in facts["xmp"]
+        assert "<pdfaSchema:prefix>newsroom</pdfaSchema:prefix>" in facts["xmp"]  # our properties are described
+        assert facts["lang"] == lang and facts["marked"] is True and facts["struct"] is True
+        assert facts["intents"] == ["/GTS_PDFA1"] and facts["title_shown"] is True
+        assert facts["fonts"] and all(facts["fonts"])
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "No syntax or stream encoding errors found" in check.stdout
+
+
+def test_plain_pdf_variant_writes_no_archival_claims(site):
+    config = site / "publication.yaml"
+    config.write_text(config.read_text() + "pdf_variant: plain\n")
+    assert run(site, "publish").exit_code == 0
+    facts = pdf_facts(site / "dist" / "ur" / "mango.pdf")
+    assert "pdfaid" not in facts["xmp"] and "pdfuaid" not in facts["xmp"] and not facts["intents"]
+    assert "<newsroom:sourceSha256>" in facts["xmp"]  # provenance stays
+    bad = config.read_text().replace("pdf_variant: plain", "pdf_variant: pdfa")
+    config.write_text(bad)
+    assert "pdf_variant" in run(site, "check").stderr
+
+
+def link_uris(path: Path) -> list[str]:
+    reader = pypdf.PdfReader(path)
+    return [str(a.get_object()["/A"].get("/URI")) for page in reader.pages for a in page.get("/Annots", [])
+            if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]]
+
+
+def test_a_new_base_url_re_renders_the_pdfs_whose_links_it_makes(site):
+    assert f"{BASE}en/records.html" in link_uris(site / "dist" / "en" / "mango.pdf")
+    config = site / "publication.yaml"
+    config.write_text(config.read_text().replace(BASE, "https://moved.example/"))
+    assert run(site, "publish").exit_code == 0
+    assert "https://moved.example/en/records.html" in link_uris(site / "dist" / "en" / "mango.pdf")

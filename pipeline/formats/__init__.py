@@ -55,15 +55,18 @@ def _pdf_css(job: EditionJob) -> str:
 
 
 def _pdf_source(job: EditionJob) -> str:
-    return digest(job.assets, job.html, _pdf_css(job), *(part for name, data in sorted(job.media.items())
-                                                         for part in (name, digest(data))))
+    """Everything the PDF is made from: the page, its print CSS, its images, the public address its links
+    point to and the PDF variant."""
+    return digest(job.assets, job.html, _pdf_css(job), job.config.base_url or "-", job.config.pdf_variant,
+                  *(part for name, data in sorted(job.media.items()) for part in (name, digest(data))))
 
 
 def _pdf(job: EditionJob) -> tuple[bytes, list[str]]:
     page_rel = FORMATS["html"].path.format(lang=job.page.lang, slug=job.page.slug)
     return pdf.render_pdf(job.html, page_rel, _pdf_css(job),
                           pdf.Sources(job.config.templates, job.config.fonts, job.media),
-                          base_url=job.config.base_url, assets=job.assets)
+                          base_url=job.config.base_url, assets=job.assets,
+                          archival=job.config.pdf_variant == "archival")
 
 
 def _ninjs(job: EditionJob) -> tuple[bytes, list[str]]:

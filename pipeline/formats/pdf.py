@@ -37,6 +37,8 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
+import pydyf
+
 from pipeline.languages import direction
 from pipeline.text.localize import digit_system
 
@@ -45,6 +47,9 @@ PROVENANCE_NS = "urn:x-newsroom-pipeline:provenance:1/"
 PROVENANCE_META = {"source-sha256": "sourceSha256", "reviewed-by": "reviewedBy", "reviewed": "reviewed"}
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ElementTree.register_namespace("newsroom", PROVENANCE_NS)
+ElementTree.register_namespace("pdfuaid", "http://www.aiim.org/pdfua/ns/id/")
+# PDF/A-3b with tags (PDF/UA-1 asks for a structure tree) and the sRGB output intent PDF/A asks for.
+ARCHIVAL = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "output_intent": "srgb"}
 VIRTUAL_ROOT = "https://publication.invalid/"  # .invalid never resolves (RFC 2606): nothing is fetched
 RENDER_TIMEOUT = 300  # seconds for one PDF; a 200-page Urdu article takes about a minute
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>')
@@ -244,9 +249,11 @@ def layout(html: str, page_rel: str, page_css: str, sources: Sources, assets: st
 
 
 def render_pdf(html: str, page_rel: str, page_css: str, sources: Sources, *, base_url: str | None = None,
-               timeout: int = RENDER_TIMEOUT, assets: str = "") -> tuple[bytes, list[str]]:
+               timeout: int = RENDER_TIMEOUT, assets: str = "", archival: bool = True) -> tuple[bytes, list[str]]:
     """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files), within
-    `timeout` seconds. The same bytes for the same input: the PDF identifier is a hash of it."""
+    `timeout` seconds. The same bytes for the same input: the PDF identifier is a hash of it. `archival`:
+    PDF/A-3b and PDF/UA-1 (tagged structure, sRGB output intent, both identifications in the XMP, the title
+    shown by viewers); no attachments (WeasyPrint writes a duplicate /AF for them, Kozea/WeasyPrint#2917)."""
     html = links_for_print(html, page_rel, base_url)
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
     with _render_lock:  # one PDF at a time in this process, whatever thread asks
@@ -257,37 +264,81 @@ def render_pdf(html: str, page_rel: str, page_css: str, sources: Sources, *, bas
         try:
             with _deadline(timeout):
                 document, fetcher = layout(html, page_rel, page_css, sources, assets)
-                finisher = _xmp_finisher if with_provenance(document.metadata) else None
-                pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"), finisher=finisher)
+                extra = _provenance(document.metadata.custom)
+                if archival:
+                    extra["{http://www.aiim.org/pdfua/ns/id/}part"] = "1"
+                _with_xmp(document.metadata, extra)
+                options = ARCHIVAL if archival else {}
+                pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"), finisher=_finisher, **options)
         finally:
             logger.removeHandler(collect)
     warnings = collect.messages + [f"refused to load {url}" for url in fetcher.refused]
     return bytes(pdf), warnings
 
 
-def with_provenance(metadata: Any) -> bool:
-    """Make WeasyPrint's XMP carry the page's provenance meta (source hash, reviewers, approval time) in
-    the one rdf:RDF it writes; False when the page has none."""
-    found = {prop: metadata.custom[name] for name, prop in PROVENANCE_META.items() if metadata.custom.get(name)}
-    if not found:
-        return False
+def _provenance(custom: dict[str, str]) -> dict[str, str]:
+    """The page's provenance meta as XMP properties (qualified names)."""
+    return {f"{{{PROVENANCE_NS}}}{prop}": custom[name] for name, prop in PROVENANCE_META.items() if custom.get(name)}
+
+
+def _with_xmp(metadata: Any, extra: dict[str, str]) -> None:
+    """Make WeasyPrint's XMP carry `extra` properties in the one rdf:RDF it writes."""
+    if not extra:
+        return
     original = metadata.generate_rdf_metadata
 
     def generate(variant: str | None, version: int | None, conformance: str | None) -> bytes:
         rdf = ElementTree.fromstring(original(variant, version, conformance))
         description = ElementTree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""})
-        for prop, value in found.items():
-            ElementTree.SubElement(description, f"{{{PROVENANCE_NS}}}{prop}").text = value
+        for name, value in extra.items():
+            ElementTree.SubElement(description, name).text = value
+        if variant == "a":
+            _extension_schemas(rdf, {name.split("}")[0][1:] for name in extra})
         return ElementTree.tostring(rdf, encoding="utf-8")
 
     metadata.generate_rdf_metadata = generate
-    return True
 
 
-def _xmp_finisher(document: Any, pdf: Any) -> None:
-    """A plain PDF gets no XMP from WeasyPrint (only PDF/A, /UA and /X do): add it."""
+# PDF/A admits XMP properties outside its predefined schemas only when the packet describes them.
+_PDFA_EXT, _PDFA_SCHEMA, _PDFA_PROP = ("http://www.aiim.org/pdfa/ns/extension/", "http://www.aiim.org/pdfa/ns/schema#",
+                                       "http://www.aiim.org/pdfa/ns/property#")
+_SCHEMAS = {
+    PROVENANCE_NS: ("newsroom", "Newsroom pipeline provenance", [
+        ("sourceSha256", "Text", "SHA-256 of the English article the edition was made from"),
+        ("reviewedBy", "Text", "the reviewers who approved the translation"),
+        ("reviewed", "Text", "when the last segment of the translation was approved (UTC)")]),
+    "http://www.aiim.org/pdfua/ns/id/": ("pdfuaid", "PDF/UA identification", [
+        ("part", "Integer", "the part of PDF/UA the document conforms to")]),
+}
+for _prefix, _uri in (("pdfaExtension", _PDFA_EXT), ("pdfaSchema", _PDFA_SCHEMA), ("pdfaProperty", _PDFA_PROP)):
+    ElementTree.register_namespace(_prefix, _uri)
+
+
+def _extension_schemas(rdf: ElementTree.Element, namespaces: set[str]) -> None:
+    """Describe the schemas of our own XMP properties, as PDF/A asks (ISO 19005-1, 6.7.8)."""
+    sub = ElementTree.SubElement
+    resource = {f"{{{_RDF}}}parseType": "Resource"}
+    holder = sub(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""})
+    bag = sub(sub(holder, f"{{{_PDFA_EXT}}}schemas"), f"{{{_RDF}}}Bag")
+    for uri in sorted(namespaces & set(_SCHEMAS)):
+        prefix, title, properties = _SCHEMAS[uri]
+        schema = sub(bag, f"{{{_RDF}}}li", resource)
+        for field_name, value in (("schema", title), ("namespaceURI", uri), ("prefix", prefix)):
+            sub(schema, f"{{{_PDFA_SCHEMA}}}{field_name}").text = value
+        seq = sub(sub(schema, f"{{{_PDFA_SCHEMA}}}property"), f"{{{_RDF}}}Seq")
+        for name, kind, description in properties:
+            item = sub(seq, f"{{{_RDF}}}li", resource)
+            for field_name, value in (("name", name), ("valueType", kind), ("category", "internal"),
+                                      ("description", description)):
+                sub(item, f"{{{_PDFA_PROP}}}{field_name}").text = value
+
+
+def _finisher(document: Any, pdf: Any) -> None:
+    """A plain PDF gets no XMP from WeasyPrint (only PDF/A, /UA and /X do): add it. Viewers show the
+    document's title rather than its file name (PDF/UA asks for it)."""
     if "Metadata" not in pdf.catalog:
         document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
 def release() -> None:
