@@ -8,10 +8,13 @@ import subprocess
 from io import BytesIO
 from pathlib import Path
 
+import feedparser
 import jsonschema
 import pypdf
 import pytest
+import rnc2rng
 from click.testing import CliRunner
+from lxml import etree
 from PIL import Image
 
 from pipeline.cli import main
@@ -191,3 +194,65 @@ def test_a_new_base_url_re_renders_the_pdfs_whose_links_it_makes(site):
     config.write_text(config.read_text().replace(BASE, "https://moved.example/"))
     assert run(site, "publish").exit_code == 0
     assert "https://moved.example/en/records.html" in link_uris(site / "dist" / "en" / "mango.pdf")
+
+
+# --- feeds and discovery (section 3) -------------------------------------------------------------------
+
+def atom_schema() -> etree.RelaxNG:
+    """RFC 4287's schema (tests/data/atom, with its licence), compact syntax converted by rnc2rng."""
+    rng = rnc2rng.dumps(rnc2rng.loads((Path(__file__).parent / "data" / "atom" / "atom.rnc").read_text()))
+    return etree.RelaxNG(etree.fromstring(rng.replace('xmlns:local=""', "").encode()))  # an empty prefix is not XML
+
+
+def test_each_language_has_an_atom_feed_valid_against_rfc_4287(site):
+    schema = atom_schema()
+    for lang in ("en", "ur"):
+        document = etree.parse(str(site / "dist" / lang / "feed.xml"))
+        assert schema.validate(document), schema.error_log
+    broken = etree.fromstring(b'<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>')
+    assert not schema.validate(broken)  # the schema is doing its work: no id, no updated
+
+
+def test_feed_entries_carry_what_a_partner_or_reader_needs(site):
+    feed = feedparser.parse((site / "dist" / "ur" / "feed.xml").read_bytes())
+    assert (not feed.bozo and feed.feed.language == "ur") or feed.feed.get("language") in (None, "ur")
+    entry = feed.entries[0]
+    assert entry.id == item(site, "ur")["uri"]
+    assert entry.title == item(site, "ur")["headlines"][0]["value"]
+    assert entry.summary == item(site, "ur")["descriptions"][0]["value"]
+    links = {(link.rel, link.get("hreflang"), link.get("type")): link for link in entry.links}
+    assert links[("alternate", "ur", "text/html")].href == f"{BASE}ur/mango.html"
+    assert links[("alternate", "en", "text/html")].href == f"{BASE}en/mango.html"
+    enclosure = links[("enclosure", None, "application/pdf")]
+    assert enclosure.href == f"{BASE}ur/mango.pdf"
+    assert int(enclosure.length) == (site / "dist" / "ur" / "mango.pdf").stat().st_size
+    assert entry.published.startswith(item(site, "ur")["firstCreated"][:10])
+
+
+def test_feeds_list_newest_first_and_follow_unpublishing(site):
+    later = article_text(headline="A later story", date="2026-12-01", body="Rain came late.\n")
+    (site / "articles" / "later.md").write_text(later)
+    assert run(site, "publish").exit_code in (0, 1)  # its Urdu waits for a translator
+    english = feedparser.parse((site / "dist" / "en" / "feed.xml").read_bytes())
+    assert [e.title for e in english.entries][:2] == ["A later story", item(site, "en")["headlines"][0]["value"]]
+    assert len(feedparser.parse((site / "dist" / "ur" / "feed.xml").read_bytes()).entries) == 1
+    (site / "articles" / "later.md").unlink()
+    run(site, "publish")
+    assert "A later story" not in (site / "dist" / "en" / "feed.xml").read_text()
+    assert "later.html" not in (site / "dist" / "sitemap.xml").read_text()
+
+
+def test_the_sitemap_lists_every_page_with_its_language_alternates(site):
+    root = etree.parse(str(site / "dist" / "sitemap.xml")).getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locs = root.xpath("//s:url/s:loc/text()", namespaces=ns)
+    assert {f"{BASE}en/mango.html", f"{BASE}ur/mango.html", f"{BASE}en/index.html", f"{BASE}ur/index.html"} <= set(locs)
+    page = root.xpath(f"//s:url[s:loc='{BASE}ur/mango.html']", namespaces=ns)[0]
+    alternates = {a.get("hreflang"): a.get("href") for a in page.xpath("x:link", namespaces=ns)}
+    assert alternates == {"en": f"{BASE}en/mango.html", "ur": f"{BASE}ur/mango.html"}
+
+
+def test_without_base_url_there_are_no_feeds_or_sitemap(make_site):
+    root = make_site({"articles/mango.md": article_text()}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    assert not (root / "dist" / "sitemap.xml").exists() and not (root / "dist" / "en" / "feed.xml").exists()

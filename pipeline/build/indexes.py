@@ -10,6 +10,7 @@ hash the same as last time and is intact on disk is not rendered again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import json
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from pipeline.build.outputs import Output, Writer, intact
 from pipeline.config import Config
 from pipeline.editions.edition import text_html_for
 from pipeline.editions.pages import IndexEntry, LandingPage
+from pipeline.formats.feeds import Edition, atom_feed, sitemap
 from pipeline.formats.html import render_index, render_landing
 from pipeline.runtime.hashing import digest
 from pipeline.text.localize import format_date
@@ -78,6 +80,50 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
                                 for lang in online))
     records[Output("landing").rel] = _write_if_changed(writer, Output("landing"), digest(base, repr(landing)),
                                               lambda: render_landing(landing, config).encode("utf-8"), old)
+    if config.base_url:
+        records.update(_write_feeds(config, out, langs, base, manifest, writer, old, held))
+    return records
+
+
+def _editions(out: Path, manifest: Manifest) -> list[Edition]:
+    """Every edition in the manifest whose page is on disk, with its PDF's size."""
+    found = []
+    for key, info in sorted(manifest.items()):
+        lang, _, slug = key.partition("/")
+        page, pdf = Output("html", lang, slug).rel, Output("pdf", lang, slug).rel
+        if not (out / page).is_file():
+            continue
+        size = (out / pdf).stat().st_size if (out / pdf).is_file() else 0
+        found.append(Edition(lang, slug, str(info.get("headline", slug)), str(info.get("author", "")),
+                             str(info.get("summary", "")), str(info.get("date", "")), page, pdf if size else None,
+                             size))
+    return found
+
+
+def _write_feeds(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
+                 writer: Writer, old: Records, held: frozenset[str]) -> Records:
+    """Each language's Atom feed and the sitemap (only with base_url: they need absolute addresses)."""
+    assert config.base_url is not None
+    records: Records = {}
+    editions = _editions(out, manifest)
+    source = digest(base, json.dumps([list(vars(e).values()) for e in editions], ensure_ascii=False))
+    by_slug: dict[str, list[Edition]] = {}
+    for edition in editions:
+        by_slug.setdefault(edition.slug, []).append(edition)
+    for lang in langs:
+        if lang in held:  # its interface strings wait: its feed stays as it was
+            if Output("atom", lang).rel in old:
+                records[Output("atom", lang).rel] = old[Output("atom", lang).rel]
+            continue
+        mine = [e for e in editions if e.lang == lang]
+        others = {slug: [e for e in group if e.lang != lang] for slug, group in by_slug.items()}
+        output = Output("atom", lang)
+        records[output.rel] = _write_if_changed(writer, output, digest(source, lang), functools.partial(
+            atom_feed, lang, mine, others, config.base_url, config.name_for(lang), Output("index", lang).rel), old)
+    indexes = [(lang, Output("index", lang).rel) for lang in config.languages
+               if (out / Output("index", lang).rel).is_file()]
+    records[Output("sitemap").rel] = _write_if_changed(writer, Output("sitemap"), digest(source, repr(indexes)),
+                                                       lambda: sitemap(editions, indexes, config.base_url or ""), old)
     return records
 
 

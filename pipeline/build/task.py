@@ -148,6 +148,6 @@ def _write_edition(ctx: BuildContext, edition: EditionResult, media: dict[str, b
         outcome.warnings.extend(f"{output.rel}: {w}" for w in warnings)
         outcome.rendered_pdfs += name == "pdf"
     outcome.manifest[f"{page.lang}/{page.slug}"] = {
-        "headline": page.headline, "dateline": page.dateline_html.striptags(),
+        "headline": page.headline, "author": page.author, "dateline": page.dateline_html.striptags(),
         "date": page.date_iso, "summary": page.summary,
     }
