@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 
@@ -256,3 +257,53 @@ def test_without_base_url_there_are_no_feeds_or_sitemap(make_site):
     root = make_site({"articles/mango.md": article_text()}, english_only=True)
     assert run(root, "publish").exit_code == 0
     assert not (root / "dist" / "sitemap.xml").exists() and not (root / "dist" / "en" / "feed.xml").exists()
+
+
+class Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[dict[str, str | None]] = []
+        self.meta: dict[str, str] = {}
+        self.json_ld = ""
+        self._in_ld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "link":
+            self.links.append(found)
+        elif tag == "meta" and found.get("property"):
+            self.meta[found["property"] or ""] = found.get("content") or ""
+        self._in_ld = tag == "script" and found.get("type") == "application/ld+json"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_ld:
+            self.json_ld += data
+
+
+def head(path: Path) -> Head:
+    parser = Head()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_pages_carry_canonical_hreflang_opengraph_and_news_article_data(site):
+    ur, en = head(site / "dist" / "ur" / "mango.html"), head(site / "dist" / "en" / "mango.html")
+    canonical = [link["href"] for link in ur.links if link.get("rel") == "canonical"]
+    assert canonical == [f"{BASE}ur/mango.html"]
+    hreflang = {link["hreflang"]: link["href"] for link in ur.links if link.get("hreflang")}
+    assert hreflang == {"ur": f"{BASE}ur/mango.html", "en": f"{BASE}en/mango.html", "x-default": f"{BASE}en/mango.html"}
+    assert ur.meta["og:url"] == f"{BASE}ur/mango.html" and ur.meta["og:locale"] == "ur_PK"
+    assert ur.meta["og:title"] == item(site, "ur")["headlines"][0]["value"] and ur.meta["og:type"] == "article"
+    data_ur, data_en = json.loads(ur.json_ld), json.loads(en.json_ld)
+    assert data_ur["url"] == f"{BASE}ur/mango.html" and data_ur["inLanguage"] == "ur" and data_ur["dateModified"]
+    assert data_ur["translationOfWork"]["url"] == f"{BASE}en/mango.html"
+    assert [w["url"] for w in data_en["workTranslation"]] == [f"{BASE}ur/mango.html"]
+    assert "keywords" in data_en and "keywords" not in data_ur
+
+
+def test_without_base_url_pages_keep_relative_alternates_and_claim_no_address(make_site):
+    root = make_site({"articles/mango.md": article_text()}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    page = head(root / "dist" / "en" / "mango.html")
+    assert not [link for link in page.links if link.get("rel") == "canonical"] and "og:url" not in page.meta
+    assert "url" not in json.loads(page.json_ld)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 import gettext
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
 import markupsafe
@@ -21,6 +23,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.editions.pages import EditionPage, IndexEntry, LandingPage
+from pipeline.formats import FORMATS
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE, direction
 from pipeline.text.localize import digit_system
 
@@ -55,15 +58,52 @@ def _render(template: str, translations: gettext.NullTranslations, templates: Pa
     return environment(templates, translations).get_template(template).render(**context)
 
 
-def json_ld(page: EditionPage, publication: str) -> Markup:
+OG_LOCALES = {"en": "en_GB", "ur": "ur_PK"}  # OpenGraph wants language_TERRITORY
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The absolute addresses of an edition, for search engines and partners (only with base_url)."""
+
+    url: str  # the page's canonical address
+    languages: tuple[tuple[str, str], ...]  # (lang, address) of every edition, this one included
+
+    @property
+    def x_default(self) -> str:
+        return dict(self.languages).get(SOURCE_LANGUAGE, self.url)
+
+
+def discovery(page: EditionPage, base_url: str | None) -> Discovery | None:
+    if base_url is None:
+        return None
+    url = urljoin(base_url, _page_rel(page.lang, page.slug))
+    others = tuple((lang, urljoin(url, href)) for lang, href in page.alternates)
+    return Discovery(url, tuple(sorted(((page.lang, url), *others))))
+
+
+def _page_rel(lang: str, slug: str) -> str:
+    return FORMATS["html"].path.format(lang=lang, slug=slug)
+
+
+def json_ld(page: EditionPage, publication: str, found: Discovery | None = None) -> Markup:
     """schema.org NewsArticle for search engines and partners; safe inside <script> whatever the text."""
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": page.headline,
-        "datePublished": page.date_iso, "inLanguage": page.lang, "dateline": page.dateline_html.striptags(),
-        "author": {"@type": "Person", "name": page.author},
+        "datePublished": page.date_iso, "dateModified": page.date_iso, "inLanguage": page.lang,
+        "dateline": page.dateline_html.striptags(), "author": {"@type": "Person", "name": page.author},
         "publisher": {"@type": "Organization", "name": publication},
-        "description": page.summary or page.headline, "keywords": list(page.tags),
+        "description": page.summary or page.headline,
     }
+    if page.tags:
+        data["keywords"] = list(page.tags)
+    if found is not None:
+        data["url"] = data["mainEntityOfPage"] = found.url
+        works = [{"@type": "NewsArticle", "url": url, "inLanguage": lang} for lang, url in found.languages
+                 if lang != page.lang]
+        if works and page.lang == SOURCE_LANGUAGE:
+            data["workTranslation"] = works
+        elif works:
+            data["translationOfWork"] = next((w for w in works if w["inLanguage"] == SOURCE_LANGUAGE), works[0])
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                          ("\u2029", "\\u2029")):
@@ -73,21 +113,23 @@ def json_ld(page: EditionPage, publication: str) -> Markup:
 
 def render_article(page: EditionPage, config: Config, translations: gettext.NullTranslations) -> str:
     publication = config.name_for(page.lang)
-    return _render("article.html", translations, config.templates, page=page, json_ld=json_ld(page, publication),
-                   lang=page.lang, dir=page.dir,
-                   publication=publication,
+    found = discovery(page, config.base_url)
+    return _render("article.html", translations, config.templates, page=page,
+                   json_ld=json_ld(page, publication, found), discovery=found, lang=page.lang, dir=page.dir,
+                   publication=publication, locale=OG_LOCALES.get(page.lang, page.lang),
                    alternates=page.alternates, asset_prefix="../", digits=digit_system(page.lang, config.digits))
 
 
 def render_index(lang: str, entries: list[IndexEntry], alternates: list[tuple[str, str]],
                  config: Config, translations: gettext.NullTranslations) -> str:
     return _render("index.html", translations, config.templates, entries=entries, lang=lang, dir=direction(lang),
+                   discovery=None,
                    alternates=alternates, publication=config.name_for(lang), asset_prefix="../",
                    digits=digit_system(lang, config.digits))
 
 
 def render_landing(page: LandingPage, config: Config) -> str:
     return _render("landing.html", gettext.NullTranslations(), config.templates, page=page,
-                   lang=SOURCE_LANGUAGE, dir=direction(SOURCE_LANGUAGE), alternates=[],
+                   lang=SOURCE_LANGUAGE, dir=direction(SOURCE_LANGUAGE), alternates=[], discovery=None,
                    publication=config.name, asset_prefix="",
                    digits="latin")
