@@ -307,3 +307,79 @@ def test_without_base_url_pages_keep_relative_alternates_and_claim_no_address(ma
     page = head(root / "dist" / "en" / "mango.html")
     assert not [link for link in page.links if link.get("rel") == "canonical"] and "og:url" not in page.meta
     assert "url" not in json.loads(page.json_ld)
+
+
+# --- corrections and withdrawals (section 4) -----------------------------------------------------------
+
+CORRECTION = "An earlier version gave the wrong district."
+CORRECTION_UR = "اس خبر کے پہلے نسخے میں ضلع کا نام غلط تھا۔"
+WITHDRAWAL = "The figures could not be confirmed."
+WITHDRAWAL_UR = "اعداد و شمار کی تصدیق نہیں ہو سکی۔"
+
+
+def add_front_matter(site: Path, lines: str) -> None:
+    path = site / "articles" / "mango.md"
+    text = path.read_text()
+    head, _, rest = text.partition("\n---\n")
+    path.write_text(head + "\n" + lines.rstrip("\n") + "\n---\n" + rest)
+
+
+def translate_and_approve(site: Path, table: dict[str, str]) -> None:
+    assert run(site, "translate").exit_code == 0
+    fill_catalog(site / "translations" / "ur" / "mango.po", table)
+    assert run(site, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
+
+
+def test_a_correction_appears_in_both_editions_and_bumps_the_version_everywhere(site):
+    add_front_matter(site, f"corrections:\n  - date: 2026-06-05\n    note: {CORRECTION}\n")
+    held = run(site, "publish")
+    assert "ur/mango: held, 1 of" in held.stderr  # the note waits for its translation
+    assert CORRECTION in (site / "dist" / "en" / "mango.html").read_text()
+    translate_and_approve(site, {CORRECTION: CORRECTION_UR})
+    assert run(site, "publish").exit_code == 0
+    urdu = (site / "dist" / "ur" / "mango.html").read_text()
+    assert CORRECTION_UR in urdu and "تصحیحات" in urdu and CORRECTION not in urdu
+    for lang in ("en", "ur"):
+        obj = item(site, lang)
+        validate(obj)
+        assert obj["version"] == "2" and obj["versionCreated"] == "2026-06-05T00:00:00Z"
+        entry = feedparser.parse((site / "dist" / lang / "feed.xml").read_bytes()).entries[0]
+        assert entry.updated.startswith("2026-06-05") and entry.published.startswith(obj["firstCreated"][:10])
+    assert "<lastmod>2026-06-05</lastmod>" in (site / "dist" / "sitemap.xml").read_text()
+    pdf = subprocess.run(["pdftotext", str(site / "dist" / "en" / "mango.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Corrections" in pdf and "wrong district" in pdf
+
+
+def test_a_withdrawn_story_is_replaced_by_its_notice_and_leaves_every_list(site):
+    body_word = "Growers around Multan"
+    add_front_matter(site, f"status: withdrawn\nwithdrawal_note: {WITHDRAWAL}\n")
+    translate_and_approve(site, {WITHDRAWAL: WITHDRAWAL_UR})
+    assert run(site, "publish").exit_code == 0
+    english, urdu = (site / "dist" / "en" / "mango.html").read_text(), (site / "dist" / "ur" / "mango.html").read_text()
+    assert WITHDRAWAL in english and "This story has been withdrawn." in english and body_word not in english
+    assert WITHDRAWAL_UR in urdu and "یہ خبر واپس لے لی گئی ہے۔" in urdu
+    pdf = subprocess.run(["pdftotext", str(site / "dist" / "en" / "mango.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "withdrawn" in pdf and body_word not in pdf
+    for lang in ("en", "ur"):
+        assert "mango" not in (site / "dist" / lang / "index.html").read_text()
+        assert not feedparser.parse((site / "dist" / lang / "feed.xml").read_bytes()).entries
+        obj = item(site, lang)
+        validate(obj)
+        assert obj["pubStatus"] == "canceled" and body_word not in json.dumps(obj)
+    assert "mango.html" not in (site / "dist" / "sitemap.xml").read_text()
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ("status: gone\n", '"gone" is not a status'),
+    ("status: withdrawn\n", "needs withdrawal_note"),
+    ("corrections: yesterday\n", "expected a list"),
+    ("corrections:\n  - note: A fix.\n", "corrections.date: required"),
+    ("corrections:\n  - date: 2026-06-05\n", "corrections.note: required"),
+    ("embargo: 2026-12-03T06:00:00\n", "is not a moment with its time zone"),
+])
+def test_lifecycle_fields_are_checked_with_their_line(site, lines, message):
+    add_front_matter(site, lines)
+    result = run(site, "check")
+    assert result.exit_code == 1 and message in result.stderr and "articles/mango.md:" in result.stderr

@@ -37,7 +37,7 @@ def _entries(config: Config, out: Path, lang: str, manifest: Manifest) -> list[I
     entries = []
     for key, info in manifest.items():
         entry_lang, _, slug = key.partition("/")
-        if entry_lang != lang or not (out / Output("html", lang, slug).rel).is_file():
+        if entry_lang != lang or info.get("withdrawn") == "yes" or not (out / Output("html", lang, slug).rel).is_file():
             continue
         try:
             date = dt.date.fromisoformat(str(info.get("date", "")))
@@ -91,12 +91,12 @@ def _editions(out: Path, manifest: Manifest) -> list[Edition]:
     for key, info in sorted(manifest.items()):
         lang, _, slug = key.partition("/")
         page, pdf = Output("html", lang, slug).rel, Output("pdf", lang, slug).rel
-        if not (out / page).is_file():
+        if info.get("withdrawn") == "yes" or not (out / page).is_file():
             continue
         size = (out / pdf).stat().st_size if (out / pdf).is_file() else 0
         found.append(Edition(lang, slug, str(info.get("headline", slug)), str(info.get("author", "")),
                              str(info.get("summary", "")), str(info.get("date", "")), page, pdf if size else None,
-                             size))
+                             size, str(info.get("modified") or info.get("date", ""))))
     return found
 
 

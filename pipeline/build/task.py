@@ -149,5 +149,6 @@ def _write_edition(ctx: BuildContext, edition: EditionResult, media: dict[str, b
         outcome.rendered_pdfs += name == "pdf"
     outcome.manifest[f"{page.lang}/{page.slug}"] = {
         "headline": page.headline, "author": page.author, "dateline": page.dateline_html.striptags(),
+        "version": str(page.version), "modified": page.modified_iso, "withdrawn": "yes" if page.withdrawn else "",
         "date": page.date_iso, "summary": page.summary,
     }

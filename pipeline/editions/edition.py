@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipeline.config import Config
-from pipeline.editions.pages import NO_PROVENANCE, EditionPage, Provenance
+from pipeline.editions.pages import NO_PROVENANCE, NO_TEXT, EditionPage, Provenance
 from pipeline.errors import Problem
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.articles import Article
@@ -24,7 +24,15 @@ from pipeline.text import markdown as markup
 from pipeline.text.characters import convert_digits
 from pipeline.text.localize import digit_system, format_date
 from pipeline.text.urdu import urdu_text_html
-from pipeline.translation.segments import NOTE_CONTEXT, TITLE_CONTEXT, Translate, field_values, normalize
+from pipeline.translation.segments import (
+    CORRECTION_CONTEXT,
+    NOTE_CONTEXT,
+    TITLE_CONTEXT,
+    WITHDRAWAL_CONTEXT,
+    Translate,
+    field_values,
+    normalize,
+)
 
 TextHtml = Callable[[str], str]
 
@@ -46,6 +54,21 @@ def text_html_for(lang: str, config: Config) -> TextHtml:
         system = digit_system(lang, config.digits)
         return lambda text: urdu_text_html(text, system)
     return lambda text: markup.render_inline_text(text)
+
+
+def _lifecycle(article: Article, lang: str, config: Config, translate: Translate,
+               text_html: TextHtml) -> dict[str, object]:
+    """The page's corrections, withdrawal notice, version and last change, in the edition's language."""
+    return {
+        "corrections": tuple((c.date.isoformat(), format_date(c.date, lang, config.digits),
+                              Markup(text_html(translate(CORRECTION_CONTEXT, normalize(c.note)))))
+                             for c in article.corrections),
+        "withdrawn": article.withdrawn,
+        "withdrawal_html": Markup(text_html(translate(WITHDRAWAL_CONTEXT, normalize(article.withdrawal_note))))
+        if article.withdrawn else NO_TEXT,
+        "version": article.version,
+        "modified_iso": article.modified.isoformat(),
+    }
 
 
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
@@ -93,5 +116,6 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         # language around the catalog (they come back there when tags are translated and reviewed)
         alternates=alternates,
         provenance=provenance,
+        **_lifecycle(article, lang, config, translate, text_html),
     )
     return EditionResult(page, problems, images)

@@ -25,6 +25,7 @@ class Provenance:
 
 
 NO_PROVENANCE = Provenance()
+NO_TEXT = Markup("")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class EditionPage:
     alternates: tuple[tuple[str, str], ...] = ()  # (lang, href) of the other editions
     index_href: str = ""  # the link to the language's index
     provenance: Provenance = NO_PROVENANCE
+    corrections: tuple[tuple[str, str, Markup], ...] = ()  # (date ISO, date as shown, note) oldest first
+    withdrawn: bool = False
+    withdrawal_html: Markup = NO_TEXT  # why it was withdrawn, shown in place of the story
+    version: int = 1
+    modified_iso: str = ""  # the day of the last correction, or the story's date
     dir: str = field(init=False)
 
     def __post_init__(self) -> None:

@@ -38,10 +38,15 @@ class Edition:
     page: str  # its page's path under the output folder
     pdf: str | None  # its PDF's path, when there is one
     pdf_size: int = 0
+    modified: str = ""  # YYYY-MM-DD of the last correction
 
     @property
     def stamp(self) -> str:
         return f"{self.date}T00:00:00Z"
+
+    @property
+    def updated(self) -> str:
+        return f"{self.modified or self.date}T00:00:00Z"
 
 
 def _sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str) -> ElementTree.Element:
@@ -55,10 +60,11 @@ def atom_feed(lang: str, editions: list[Edition], others: dict[str, list[Edition
               title: str, index_page: str) -> bytes:
     """The Atom feed of one language; `others`: the other-language editions of each slug."""
     newest = sorted(editions, key=lambda e: (e.date, e.slug), reverse=True)[:FEED_ENTRIES]
+    latest = max((e.updated for e in newest), default="1970-01-01T00:00:00Z")
     feed = ElementTree.Element("feed", {"xmlns": ATOM, XML_LANG: lang})
     _sub(feed, "id", urljoin(base_url, f"{lang}/feed.xml"))
     _sub(feed, "title", title)
-    _sub(feed, "updated", newest[0].stamp if newest else "1970-01-01T00:00:00Z")
+    _sub(feed, "updated", latest)
     _sub(_sub(feed, "author"), "name", title)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=urljoin(base_url, f"{lang}/feed.xml"))
     _sub(feed, "link", rel="alternate", type="text/html", hreflang=lang, href=urljoin(base_url, index_page))
@@ -67,7 +73,7 @@ def atom_feed(lang: str, editions: list[Edition], others: dict[str, list[Edition
         entry = _sub(feed, "entry")
         _sub(entry, "id", edition_uri(base_url, lang, edition.slug, edition.date))
         _sub(entry, "title", edition.headline)
-        _sub(entry, "updated", edition.stamp)
+        _sub(entry, "updated", edition.updated)
         _sub(entry, "published", edition.stamp)
         if edition.author:
             _sub(_sub(entry, "author"), "name", edition.author)
@@ -97,7 +103,7 @@ def sitemap(editions: list[Edition], indexes: list[tuple[str, str]], base_url: s
         for edition in group:
             url = _sub(urlset, "url")
             _sub(url, "loc", urljoin(base_url, edition.page))
-            _sub(url, "lastmod", edition.date)
+            _sub(url, "lastmod", edition.modified or edition.date)
             for alternate in group if len(group) > 1 else []:
                 _sub(url, "xhtml:link", rel="alternate", hreflang=alternate.lang,
                      href=urljoin(base_url, alternate.page))

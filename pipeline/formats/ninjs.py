@@ -63,10 +63,14 @@ def ninjs(page: EditionPage, base_url: str, page_rel: str, renditions: list[Rend
     if page.provenance.source_sha256:
         alt_ids.append({"role": "sourceSha256", "value": page.provenance.source_sha256})
     stamp = f"{page.date_iso}T00:00:00Z"
+    if page.withdrawn:  # partners get the notice in place of the story
+        bodies = [{"role": "main", "contentType": "text/html", "value": f"<p>{page.withdrawal_html}</p>"}]
     item: dict[str, object] = {
         "uri": edition_uri(base_url, page.lang, page.slug, page.date_iso), "type": "text",
-        "representationType": "full", "version": "1", "firstCreated": stamp, "versionCreated": stamp,
-        "pubStatus": "usable", "language": page.lang, "headlines": [{"role": "main", "value": page.headline}],
+        "representationType": "full", "version": str(page.version), "firstCreated": stamp,
+        "versionCreated": f"{page.modified_iso or page.date_iso}T00:00:00Z",
+        "pubStatus": "canceled" if page.withdrawn else "usable", "language": page.lang,
+        "headlines": [{"role": "main", "value": page.headline}],
         "by": page.author, "located": str(page.dateline_html.striptags()), "bodies": bodies,
         "renditions": [{"name": r.name, "href": urljoin(base_url, r.rel), "contentType": CONTENT_TYPES[r.name],
                         "sizeInBytes": r.size} for r in renditions],

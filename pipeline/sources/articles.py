@@ -26,7 +26,10 @@ from pipeline.text.characters import hidden_characters
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index"})  # names the build gives its own pages
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages")
+FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages",
+          "embargo", "corrections", "status", "withdrawal_note")
+CORRECTION_FIELDS = ("date", "note")
+STATUSES = ("published", "withdrawn")
 BYLINE_FIELDS = ("author", "location")
 MAX_ARTICLE_BYTES = 2_000_000
 NO_ARTICLES = Problem("articles", None, None, "no articles/ folder here; is --root the publication root?")
@@ -51,6 +54,28 @@ class Article:
     summary: str = ""
     tags: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("en",)
+    embargo: dt.datetime | None = None  # not public before this instant (timezone-aware)
+    corrections: tuple[Correction, ...] = ()  # oldest first
+    withdrawn: bool = False
+    withdrawal_note: str = ""  # why it was withdrawn: shown in place of the story
+
+    @property
+    def version(self) -> int:
+        """1, and one more for each correction: what partners compare."""
+        return 1 + len(self.corrections)
+
+    @property
+    def modified(self) -> dt.date:
+        """The day of the last correction, or the story's date."""
+        return max([self.date, *(c.date for c in self.corrections)])
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction printed at the foot of every edition."""
+
+    date: dt.date
+    note: str
 
 
 def decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
@@ -125,6 +150,7 @@ def _article(reader: _FieldReader, fields: Fields, stem: str, body: str, body_li
     tags = reader.words(fields, "tags")
     langs = reader.languages(fields)
     slug = reader.slug(fields, stem)
+    lifecycle = reader.lifecycle(fields)
     if not body.strip():
         reader.add(body_line, "body", "the article has no body; write it after the closing ---")
     if reader.problems or date is None:
@@ -132,7 +158,7 @@ def _article(reader: _FieldReader, fields: Fields, stem: str, body: str, body_li
     return Article(
         slug=slug, path=reader.where, headline=headline, date=date, dateline=dateline, author=author,
         location=location, body=body, body_line=body_line, editorial_note=note, note_line=note_line, summary=summary,
-        tags=tuple(tags), languages=tuple(langs) if langs else config.languages,
+        tags=tuple(tags), languages=tuple(langs) if langs else config.languages, **lifecycle,
     )
 
 
@@ -255,6 +281,54 @@ class _FieldReader:
         except ValueError as err:
             self.add(line, key, f'"{value}" is not a real calendar date ({err})')
             return None
+
+    def lifecycle(self, fields: Fields) -> dict[str, object]:
+        """embargo, corrections, and whether (and why) the story was withdrawn."""
+        status = self.text(fields, "status", required=False, one_line=True) or "published"
+        if status not in STATUSES:
+            self.add(fields["status"][1], "status", f'"{status}" is not a status; use {" or ".join(STATUSES)}')
+        note = self.text(fields, "withdrawal_note", required=False)
+        if status == "withdrawn" and not note:
+            self.add(fields["status"][1], "withdrawal_note", "a withdrawn story needs withdrawal_note: saying why "
+                     "(readers and partners see it in place of the story)")
+        return {"embargo": self.moment(fields, "embargo"), "corrections": self.corrections(fields),
+                "withdrawn": status == "withdrawn", "withdrawal_note": note}
+
+    def moment(self, fields: Fields, key: str) -> dt.datetime | None:
+        if key not in fields:
+            return None
+        node, line = fields[key]
+        value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        try:
+            moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            self.add(line, key, f'"{value}" is not a moment with its time zone; write it as '
+                     "2026-12-03T06:00:00+05:00")
+            return None
+        return moment
+
+    def corrections(self, fields: Fields) -> tuple[Correction, ...]:
+        if "corrections" not in fields:
+            return ()
+        node, line = fields["corrections"]
+        if not isinstance(node, yaml.SequenceNode):
+            self.add(line, "corrections", "expected a list of - date: YYYY-MM-DD / note: ... entries")
+            return ()
+        found = []
+        for item in node.value:
+            item_line = item.start_mark.line + 2
+            entry = self.mapping(item, item_line, CORRECTION_FIELDS, "corrections")
+            if entry is None:
+                continue
+            note = self.text(entry, "note", required=True, prefix="corrections.")
+            date = self.date(entry, "date") if "date" in entry else None
+            if "date" not in entry:
+                self.add(item_line, "corrections.date", "required; add date: YYYY-MM-DD to each correction")
+            if note and date:
+                found.append(Correction(date, note))
+        return tuple(sorted(found, key=lambda c: c.date))
 
     def byline(self, fields: Fields) -> tuple[str, str]:
         if "byline" not in fields:

@@ -24,6 +24,8 @@ from pipeline.text.markdown import blocks, inline_html, is_text_block
 #: Front-matter fields that are translated, in the order a translator meets them.
 FIELD_CONTEXTS = ("headline", "dateline", "byline.author", "byline.location", "summary")
 NOTE_CONTEXT = "editorial_note"
+CORRECTION_CONTEXT = "correction"  # each correction's note, printed at the foot of every edition
+WITHDRAWAL_CONTEXT = "withdrawal_note"  # why a withdrawn story was withdrawn
 TITLE_CONTEXT = "link-title"  # the title of a link reference definition: the tooltip of its links and images
 # What a translated edition shows exactly as the English has it (code blocks, the addresses of reference
 # links): one segment per article, never in the catalog, approved by the reviewer like any other, so a
@@ -160,6 +162,9 @@ def _segments(article: Article) -> tuple[Segment, ...]:
         value = field_values(article)[context]
         if value:
             found.append(Segment(context, normalize(value), None, "field"))
+    found.extend(Segment(CORRECTION_CONTEXT, normalize(c.note), None, "field") for c in article.corrections)
+    if article.withdrawn:
+        found.append(Segment(WITHDRAWAL_CONTEXT, normalize(article.withdrawal_note), None, "field"))
     for text, context, offset in ((article.body, None, article.body_line),
                                   (article.editorial_note, NOTE_CONTEXT, None)):
         if not text:
