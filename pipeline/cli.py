@@ -10,6 +10,7 @@ and exit codes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -155,6 +156,8 @@ def _build_options(function: Any) -> Any:
         click.option("--quiet", "-q", is_flag=True, help="No progress; only the summary and problems."),
         click.option("--verbose", "-v", is_flag=True, help="One line per article rendered (on stderr)."),
         click.option("--strict", is_flag=True, help="Warnings (missing glyphs, refused files) count as problems."),
+        click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]), default=None,
+                     help="Judge embargoes as at this moment, e.g. 2026-12-03T06:00:00+05:00 (default: the clock)."),
     )):
         function = option(function)
     return function
@@ -175,14 +178,14 @@ def _build_options(function: Any) -> Any:
 @click.pass_context
 def build_command(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
                   force: bool, scheduler: str | None, report_json: Path | None, jobs: int | None, quiet: bool,
-                  verbose: bool, strict: bool) -> None:
+                  verbose: bool, strict: bool, now: dt.datetime | None) -> None:
     """Build HTML and PDF for every publishable edition (only what changed since the last build)."""
     client = executor = None
     if scheduler:
         client, executor = connect(scheduler)
     try:
         report = build(_config(ctx), langs=langs or None, formats=formats or EDITION_FORMATS, out=out, jobs=jobs,
-                       executor=executor, force=force, progress=make_progress(quiet, verbose))
+                       executor=executor, force=force, progress=make_progress(quiet, verbose), now=now)
     finally:
         if client is not None:
             client.close()
@@ -198,12 +201,13 @@ def build_command(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str
 @main.command()
 @_build_options
 @click.pass_context
-def publish(ctx: click.Context, jobs: int | None, quiet: bool, verbose: bool, strict: bool) -> None:
+def publish(ctx: click.Context, jobs: int | None, quiet: bool, verbose: bool, strict: bool,
+            now: dt.datetime | None) -> None:
     """Check everything, then build what is publishable into dist/.
 
     Unchanged articles were checked when they were built and their inputs hash the same, so their
     result stands; everything that changed is checked again. Urdu lint warnings: `pipeline check`."""
-    _show(build(_config(ctx), jobs=jobs, progress=make_progress(quiet, verbose)), strict)
+    _show(build(_config(ctx), jobs=jobs, progress=make_progress(quiet, verbose), now=now), strict)
 
 
 def _show(report: BuildReport, strict: bool) -> None:

@@ -383,3 +383,19 @@ def test_lifecycle_fields_are_checked_with_their_line(site, lines, message):
     add_front_matter(site, lines)
     result = run(site, "check")
     assert result.exit_code == 1 and message in result.stderr and "articles/mango.md:" in result.stderr
+
+
+def test_an_embargoed_story_is_nowhere_public_until_its_moment_then_appears_without_an_edit(site):
+    later = article_text(headline="Budget figures", date="2026-06-10", body="The budget rose.\n")
+    later = later.replace("tags: [agriculture]\n", "tags: [agriculture]\nembargo: 2026-06-10T06:00:00+05:00\n")
+    (site / "articles" / "budget.md").write_text(later)
+    before = run(site, "publish", "--now", "2026-06-10T05:59:00+05:00")
+    assert "en/budget: held" in before.stderr and "embargoed until 2026-06-10T06:00:00+05:00" in before.stderr
+    assert not list((site / "dist").rglob("budget*"))
+    public = [p.read_text() for p in (site / "dist").rglob("*") if p.suffix in (".html", ".xml", ".json")]
+    assert not [text for text in public if "budget" in text.lower()]
+    after = run(site, "publish", "--now", "2026-06-10T01:00:00Z")  # the same instant in UTC: 06:00 in Pakistan
+    assert "en/budget: held" not in after.stderr
+    assert (site / "dist" / "en" / "budget.html").exists()
+    assert "Budget figures" in (site / "dist" / "en" / "feed.xml").read_text()
+    assert "budget.html" in (site / "dist" / "en" / "index.html").read_text()

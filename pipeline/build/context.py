@@ -25,3 +25,4 @@ class BuildContext:
     base: str  # key of everything every page depends on
     interface: Interface  # the interface strings, as read at the start of the build
     broken_interface: frozenset[str]  # languages whose interface strings are incomplete
+    now: str = ""  # the build's "now" (ISO 8601, UTC), against which embargoes are judged

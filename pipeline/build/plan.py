@@ -10,6 +10,7 @@ English stops every edition of the article; a problem in a translation holds tha
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gettext
 import hashlib
 from dataclasses import dataclass, field
@@ -100,10 +101,17 @@ class ArticlePlan:
 
 
 def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken_interface: set[str], out: Path,
-                 wanted: tuple[str, ...] | None = None) -> ArticlePlan:
-    """Decide every edition of one article: render its body, or say why it waits. Each edition links to
-    the article's other editions that this build writes or that are still published in `out`."""
+                 wanted: tuple[str, ...] | None = None, now: dt.datetime | None = None) -> ArticlePlan:
+    """Decide every edition of one article: render its body, or say why it waits (an embargo not yet
+    over at `now` holds them all). Each edition links to the article's other editions that this build
+    writes or that are still published in `out`."""
     result = ArticlePlan(article)
+    if article.embargo and (now or dt.datetime.now(dt.UTC)) < article.embargo:
+        until = article.embargo.astimezone(dt.UTC).isoformat()
+        total = len(segments(article))
+        result.held.extend(Hold(article.slug, lang, total, total, f"embargoed until {article.embargo.isoformat()}",
+                                until) for lang in article.languages if lang in config.languages)
+        return result
     wanted = wanted or config.languages
     source = Provenance(source_sha256=hashlib.sha256(inputs.data).hexdigest())
     english = build_edition(article, SOURCE_LANGUAGE, config, provenance=source)

@@ -13,6 +13,7 @@ stops the others, and its previously published files stay exactly as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Iterator
@@ -84,8 +85,9 @@ class Progress:
 
 def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tuple[str, ...] = EDITION_FORMATS,
           out: Path | None = None, jobs: int | None = None, executor: Executor | None = None,
-          force: bool = False, progress: Progress | None = None) -> BuildReport:
-    """Build into `out` while holding its lock: two builds never write the same folder at once."""
+          force: bool = False, progress: Progress | None = None, now: dt.datetime | None = None) -> BuildReport:
+    """Build into `out` while holding its lock: two builds never write the same folder at once. `now`
+    (default: the clock) decides which embargoes are over."""
     out = (out or config.default_out).resolve()
     if not config.articles_dir.is_dir():  # not a publication: write nothing at all
         raise ProblemsFound([NO_ARTICLES])
@@ -95,7 +97,8 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
                                                               "own files; choose an empty folder such as dist/")])
     state = config.state_dir(out)
     with exclusive(state / LOCK_FILE, "pipeline build", config.display(state / LOCK_FILE)):
-        runner = _Build(config, out, state, tuple(langs or config.languages), formats, force, progress or Progress())
+        runner = _Build(config, out, state, tuple(langs or config.languages), formats, force, progress or Progress(),
+                        (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC))
         runner.clean_up()
         return runner.run(jobs, executor)
 
@@ -104,8 +107,9 @@ class _Build:
     """One build's state, step by step (each step a method)."""
 
     def __init__(self, config: Config, out: Path, state: Path, langs: tuple[str, ...], formats: tuple[str, ...],
-                 force: bool, progress: Progress) -> None:
+                 force: bool, progress: Progress, now: dt.datetime) -> None:
         self.started = time.monotonic()
+        self.now = now
         self.config, self.out, self.state, self.force, self.progress = config, out, state, force, progress
         self.langs = tuple(lang for lang in langs if lang in config.languages)
         self.formats = tuple(f for f in EDITION_FORMATS if f in formats)
@@ -159,7 +163,8 @@ class _Build:
         self.report.problems.extend([*problems, *found])
         assets = assets_key(config)
         base = global_key(config, assets, interface.key_parts())
-        self.ctx = BuildContext(config, self.out, self.langs, self.formats, assets, base, interface, frozenset(broken))
+        self.ctx = BuildContext(config, self.out, self.langs, self.formats, assets, base, interface, frozenset(broken),
+                                self.now.isoformat())
         self.new_entries: dict[str, ArticleEntry] = {}
 
     def _copy_files(self) -> None:
@@ -198,6 +203,8 @@ class _Build:
         images = [(name, self._image_digest(name)) for name in entry.images]
         if inputs.key(self.ctx.base, entry.slug, images) != entry.key:
             return False
+        if any(info.get("until") and str(info["until"]) <= self.ctx.now for info in entry.held.values()):
+            return False  # an embargo is over: publish it now
         for lang in self.langs:
             if lang in entry.langs and lang not in entry.held and any(
                     Output(f, lang, entry.slug).rel not in entry.outputs for f in self.formats):
@@ -287,7 +294,8 @@ class _Build:
         key = ("recheck:" if outcome.translation_problems else "") + outcome.key  # problems are reported again
         self.new_entries[outcome.path] = ArticleEntry(
             key=key, slug=outcome.slug, images=outcome.images, langs=outcome.langs, outputs=outcome.outputs,
-            held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason} for h in outcome.held})
+            held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason, "until": h.until}
+                  for h in outcome.held})
 
     def _unpublish(self, kept: dict[str, ArticleEntry], loaded: list[tuple[Article, ArticleInputs]],
                    unreadable: set[str]) -> None:
@@ -331,7 +339,7 @@ def _result(future: Future[Outcome], article: Article) -> Outcome:
 
 def _hold_from(slug: str, lang: str, info: dict[str, object]) -> Hold:
     return Hold(slug, lang, int(str(info.get("waiting", 0))), int(str(info.get("total", 0))),
-                str(info.get("reason", "")))
+                str(info.get("reason", "")), str(info.get("until", "")))
 
 
 def _cost(article: Article, wanted: tuple[str, ...], formats: tuple[str, ...]) -> int:

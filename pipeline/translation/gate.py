@@ -34,6 +34,7 @@ class Hold:
     waiting: int
     total: int
     reason: str
+    until: str = ""  # an embargo: the instant (ISO 8601, UTC) the edition may be published
 
     def __str__(self) -> str:
         return f"{self.lang}/{self.slug}: held, {self.waiting} of {self.total} segments waiting ({self.reason})"
