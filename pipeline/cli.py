@@ -24,6 +24,7 @@ from pipeline.build.plan import plan
 from pipeline.build.progress import make_progress
 from pipeline.build.run import BuildReport, build
 from pipeline.config import Config, load_config
+from pipeline.delivery.deliver import deliver_all
 from pipeline.errors import PipelineError, Problem, ProblemsFound, UsageProblem
 from pipeline.formats import EDITION_FORMATS
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
@@ -334,6 +335,20 @@ def review(ctx: click.Context, slug: str | None, interface: bool, lang: str, rev
     config = _config(ctx)
     with _translations_lock(config, "pipeline review"):
         review_segments(config, slug, lang, reviewer, ask, click.echo, key=key)
+
+
+@main.command(name="deliver")
+@click.option("--partner", default=None, help="Only this partner (its name in publication.yaml).")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent; connect to nobody.")
+@click.pass_context
+def deliver_command(ctx: click.Context, partner: str | None, dry_run: bool) -> None:
+    """Send each partner the PDFs and ninjs of its languages that it does not have yet, and a manifest.json
+    with every file's SHA-256 and size (SFTP; exit 1 when a partner failed)."""
+    reports = deliver_all(_config(ctx), partner, dry_run)
+    for report in reports:
+        click.echo(report.line(dry_run), err=bool(report.failed))
+    if any(r.failed for r in reports):
+        sys.exit(1)
 
 
 def is_terminal() -> bool:

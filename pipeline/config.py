@@ -13,6 +13,7 @@ import base64
 import binascii
 import difflib
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,25 @@ SSH_KEY_TYPES = ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "e
 
 
 @dataclass(frozen=True)
+class Partner:
+    """A syndication partner: which editions it takes, and where and how they are delivered."""
+
+    name: str
+    languages: tuple[str, ...]
+    user: str
+    host: str
+    port: int
+    path: str  # the folder on the partner's server
+    identity: str  # our private key for this partner (a path outside the publication; ~ allowed)
+    known_hosts: str  # the file holding the partner's host key (a path; ~ allowed)
+
+    @property
+    def address(self) -> str:
+        """Where it goes, without any secret: sftp://user@host:port/path."""
+        return f"sftp://{self.user}@{self.host}:{self.port}{self.path}"
+
+
+@dataclass(frozen=True)
 class Reviewer:
     """A person the publication trusts to approve translations into one language."""
 
@@ -45,7 +65,7 @@ class Reviewer:
 
 
 Reviewers = tuple[tuple[str, tuple[Reviewer, ...]], ...]
-Value = str | tuple[str, ...] | tuple[tuple[str, str], ...] | Reviewers | None
+Value = str | tuple[str, ...] | tuple[tuple[str, str], ...] | Reviewers | tuple[Partner, ...] | None
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,54 @@ def _names(node: yaml.Node) -> Value:
     if SOURCE_LANGUAGE not in names or not all(names.values()) or any(k not in LANGUAGES for k in names):
         raise ValueError("give the name per language, e.g. en: ..., ur: ...")
     return tuple(sorted(names.items()))
+
+
+_PARTNER_FIELDS = ("name", "languages", "deliver_to", "identity", "known_hosts")
+_PARTNER_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _partner(node: yaml.Node) -> Partner:
+    if not isinstance(node, yaml.MappingNode) or not all(isinstance(k, yaml.ScalarNode) for k, _ in node.value):
+        raise ValueError("each partner is name:, languages:, deliver_to:, identity: and known_hosts:")
+    fields = {str(k.value): v for k, v in node.value}
+    missing = [f for f in _PARTNER_FIELDS if f not in fields]
+    unknown = sorted(set(fields) - set(_PARTNER_FIELDS))
+    if missing or unknown:
+        raise ValueError(f"each partner has {', '.join(_PARTNER_FIELDS)}"
+                         + (f" (missing: {', '.join(missing)})" if missing else "")
+                         + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+    name = _scalar(fields["name"])
+    if not _PARTNER_NAME.match(name):
+        raise ValueError(f'partner name "{name}": use lowercase a-z, 0-9 and single hyphens')
+    langs = _languages_of(fields["languages"])
+    target = urlsplit(_scalar(fields["deliver_to"]))
+    if target.scheme != "sftp" or not target.hostname or not target.username or target.password \
+            or not target.path.startswith("/") or target.query or target.fragment:
+        raise ValueError("deliver_to: expected sftp://user@host:22/folder (no password: keys only)")
+    return Partner(name, langs, target.username, target.hostname, target.port or 22, target.path.rstrip("/") or "/",
+                   _scalar(fields["identity"]), _scalar(fields["known_hosts"]))
+
+
+def _languages_of(node: yaml.Node) -> tuple[str, ...]:
+    if isinstance(node, yaml.ScalarNode):
+        langs: tuple[str, ...] = (_scalar(node),)
+    elif isinstance(node, yaml.SequenceNode) and node.value and all(isinstance(i, yaml.ScalarNode) for i in node.value):
+        langs = tuple(dict.fromkeys(str(i.value) for i in node.value))
+    else:
+        raise ValueError("languages: expected a list such as [ur]")
+    if any(lang not in LANGUAGES for lang in langs):
+        raise ValueError(f"languages must be among {sorted(LANGUAGES)}")
+    return langs
+
+
+def _partners(node: yaml.Node) -> Value:
+    if not isinstance(node, yaml.SequenceNode):
+        raise ValueError("expected a list of partners (- name: ...)")
+    partners = tuple(_partner(item) for item in node.value)
+    names = [p.name for p in partners]
+    if len(set(names)) != len(names):
+        raise ValueError("two partners have the same name")
+    return partners
 
 
 def _base_url(node: yaml.Node) -> Value:
@@ -177,6 +245,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", None, "https://news.example/",
             "the public https URL where dist/ is served, ending in /: canonical links, links in PDFs, "
             "feeds and partner metadata need it", _base_url),
+    Setting("partners", (), "[{name: gulf-daily, languages: [ur], deliver_to: sftp://ingest@partner.example:22/in, "
+            "identity: ~/.ssh/pipeline_gulf_daily, known_hosts: ~/.ssh/known_hosts}]",
+            "syndication partners `pipeline deliver` sends PDFs and ninjs to, over SFTP with a key kept outside "
+            "the repository; the partner's host key must be in known_hosts", _partners),
     Setting("pdf_variant", "archival", "archival",
             "archival: PDF/A-3b and PDF/UA-1 (tagged, sRGB output intent), what partners archive; plain: a plain "
             "PDF 1.7", _choice("archival", "plain")),
@@ -201,6 +273,7 @@ class Config:
     digits: str = "latin"
     base_url: str | None = None
     pdf_variant: str = "archival"
+    partners: tuple[Partner, ...] = ()
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()
     templates: Path = TEMPLATES_DIR  # the repository's; tests point these at copies
