@@ -15,7 +15,7 @@ publish: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench

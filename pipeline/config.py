@@ -15,7 +15,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -266,18 +266,20 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 class Config:
     """Everything about a publication that is not an article."""
 
-    root: Path
+    # Not in repr: the build keys outputs on repr(config), and where the publication lives, where the
+    # templates and fonts are read from (their contents are keyed) and who the partners are change no output.
+    root: Path = field(repr=False)
     names: tuple[tuple[str, str], ...] = (("en", "The Indus Ledger"),)
     languages: tuple[str, ...] = ("en", "ur")
     page_size: str = "A4"
     digits: str = "latin"
     base_url: str | None = None
     pdf_variant: str = "archival"
-    partners: tuple[Partner, ...] = ()
+    partners: tuple[Partner, ...] = field(default=(), repr=False)
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()
-    templates: Path = TEMPLATES_DIR  # the repository's; tests point these at copies
-    fonts: Path = FONTS_DIR
+    templates: Path = field(default=TEMPLATES_DIR, repr=False)  # the repository's; tests point these at copies
+    fonts: Path = field(default=FONTS_DIR, repr=False)
 
     @property
     def name(self) -> str:

@@ -8,6 +8,7 @@ import asyncio
 import errno
 import hashlib
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.delivery import sftp as sftp_module
-from tests.conftest import article_text
+from tests.conftest import TEST_REVIEWERS, article_text
 from tests.urdu_fixture import fill_catalog
 
 BASE = "https://news.example/"
@@ -79,15 +80,24 @@ class Server:
         self.thread.join(5)
 
 
+@pytest.fixture(scope="module")
+def serving(tmp_path_factory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("sftp")
+    (folder / "remote").mkdir()
+    (folder / "keys").mkdir()
+    started = Server(folder / "remote", folder / "keys")
+    started.start()
+    yield started
+    started.stop()
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    (tmp_path / "remote").mkdir()
-    (tmp_path / "keys").mkdir()
-    serving = Server(tmp_path / "remote", tmp_path / "keys")
-    serving.start()
+def server(serving: Server) -> Server:
+    """The module's server, with an empty remote folder and no fault."""
+    for path in serving.root.iterdir():
+        shutil.rmtree(path)
     Faulty.fault, Faulty.writes = "", 0
-    yield serving
-    serving.stop()
+    return serving
 
 
 @pytest.fixture(autouse=True)
@@ -107,15 +117,26 @@ def partners_yaml(server: Server, *, known_hosts: Path | None = None, identity: 
             f"    known_hosts: {server.keys / 'known_hosts'}\n")
 
 
-@pytest.fixture
-def site(make_site, server) -> Path:
-    root = make_site({"articles/mango.md": article_text()})
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory, serving) -> Path:
+    """A bilingual site with two partners, built once per module (tests work on copies)."""
+    root = tmp_path_factory.mktemp("delivery") / "site"
+    (root / "articles").mkdir(parents=True)
+    (root / "translations").mkdir()
+    (root / "articles" / "mango.md").write_text(article_text())
     config = root / "publication.yaml"
-    config.write_text(config.read_text() + f"base_url: {BASE}\n" + partners_yaml(server))
+    config.write_text(f"reviewers:\n  ur: [{', '.join(TEST_REVIEWERS)}]\nbase_url: {BASE}\n" + partners_yaml(serving))
     assert run(root, "translate").exit_code == 0
     fill_catalog(root / "translations" / "ur" / "mango.po")
     assert run(root, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
     assert run(root, "publish").exit_code == 0
+    return root
+
+
+@pytest.fixture
+def site(built_site, server, tmp_path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(built_site, root, symlinks=True)
     return root
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from io import BytesIO
@@ -20,7 +21,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.formats.ninjs import absolute_links, edition_uri
-from tests.conftest import article_text
+from tests.conftest import TEST_REVIEWERS, article_text
 from tests.urdu_fixture import fill_catalog
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "ninjs" / "ninjs-schema_3.1.json").read_text())
@@ -37,10 +38,15 @@ def validate(item: dict) -> None:
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
 
-@pytest.fixture
-def site(make_site) -> Path:
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    """The bilingual site every test starts from, built once per module (tests work on copies)."""
     body = "Growers met the [district office](records.html) and showed ![a chart](chart.png).\n"
-    root = make_site({"articles/mango.md": article_text(body=body)})
+    root = tmp_path_factory.mktemp("syndication") / "site"
+    (root / "articles").mkdir(parents=True)
+    (root / "translations").mkdir()
+    (root / "publication.yaml").write_text(f"reviewers:\n  ur: [{', '.join(TEST_REVIEWERS)}]\n")
+    (root / "articles" / "mango.md").write_text(article_text(body=body))
     (root / "articles" / "chart.png").write_bytes(_png())
     (root / "publication.yaml").write_text((root / "publication.yaml").read_text() + f"base_url: {BASE}\n")
     assert run(root, "translate").exit_code == 0
@@ -51,6 +57,13 @@ def site(make_site) -> Path:
     assert run(root, "approve", "mango", "--reviewer", "R", "--all").exit_code == 0
     result = run(root, "publish")
     assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def site(built_site, tmp_path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(built_site, root, symlinks=True)
     return root
 
 
