@@ -24,7 +24,7 @@ import yaml
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.sources.files import MB, read_optional
-from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS, hidden_characters, name_problem
+from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS, describe, hidden_characters, invisible_re, name_problem
 
 CONFIG_FILE = "publication.yaml"
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +106,8 @@ def _languages(node: yaml.Node) -> Value:
 
 def _names(node: yaml.Node) -> Value:
     if isinstance(node, yaml.ScalarNode):
+        if invisible_re.search(_scalar(node)):
+            raise ValueError("the name holds an invisible character; delete it")
         return ((SOURCE_LANGUAGE, _scalar(node)),)
     if not isinstance(node, yaml.MappingNode) or not all(
             isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode) for k, v in node.value):
@@ -113,6 +115,9 @@ def _names(node: yaml.Node) -> Value:
     names = {str(k.value): str(v.value).strip() for k, v in node.value}
     if SOURCE_LANGUAGE not in names or not all(names.values()) or any(k not in LANGUAGES for k in names):
         raise ValueError("give the name per language, e.g. en: ..., ur: ...")
+    hidden = next((m for v in names.values() if (m := invisible_re.search(v))), None)
+    if hidden:
+        raise ValueError(f"the name holds the invisible character {describe(hidden.group())}; delete it")
     return tuple(sorted(names.items()))
 
 
@@ -167,9 +172,15 @@ def _partners(node: yaml.Node) -> Value:
 def _base_url(node: yaml.Node) -> Value:
     value = _scalar(node)
     parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.netloc or not value.endswith("/") or parts.query or parts.fragment \
-            or any(c.isspace() for c in value):
-        raise ValueError("must be the https:// URL where dist/ is served, ending in /, e.g. https://news.example/")
+    try:
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        port_ok = False
+    if parts.scheme != "https" or not parts.hostname or not value.endswith("/") or parts.query or parts.fragment \
+            or not value.isascii() or any(c.isspace() or c in '"<>\\^`{|}' for c in value) or not port_ok \
+            or parts.username is not None or parts.password is not None:
+        raise ValueError("must be the https:// URL where dist/ is served, ending in /, e.g. https://news.example/ "
+                         "(ASCII only: write an international domain in its xn-- form; no user or password)")
     return value
 
 

@@ -239,3 +239,22 @@ def test_bad_partner_settings_name_the_line(make_site, yaml_text, message):
     result = run(root, "check")
     assert result.exit_code == 1 and "publication.yaml:" in result.stderr and message in result.stderr
     assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize("bad", ["not a key at all\n", "public"])
+def test_an_unusable_identity_fails_that_partner_in_one_line_and_the_others_are_served(site, server, tmp_path, bad):
+    key = tmp_path / "bad_key"
+    key.write_text(server.client_key.export_public_key().decode() if bad == "public" else bad)
+    config = site / "publication.yaml"
+    config.write_text(config.read_text().replace(str(server.keys / "client"), str(key), 1))
+    result = run(site, "deliver")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "gulf-daily: delivery" in result.stderr and "identity" in result.stderr
+    assert "valley-times: sent 3 file(s)" in result.stdout
+
+
+def test_an_identity_path_that_is_not_a_path_is_a_located_error(site, server):
+    config = site / "publication.yaml"
+    config.write_text(config.read_text().replace(str(server.keys / "client"), '"/tmp/\\0x"', 1))
+    result = run(site, "deliver", "--partner", "gulf-daily")
+    assert result.exit_code == 1 and "Traceback" not in result.output and "gulf-daily" in result.output

@@ -412,3 +412,73 @@ def test_an_embargoed_story_is_nowhere_public_until_its_moment_then_appears_with
     assert (site / "dist" / "en" / "budget.html").exists()
     assert "Budget figures" in (site / "dist" / "en" / "feed.xml").read_text()
     assert "budget.html" in (site / "dist" / "en" / "index.html").read_text()
+
+
+# --- holes found by a red-team pass over syndication ---------------------------------------------------
+
+def test_a_withdrawal_replaces_the_urdu_edition_at_once_even_before_its_note_is_translated(site):
+    add_front_matter(site, f"status: withdrawn\nwithdrawal_note: {WITHDRAWAL}\n")
+    result = run(site, "publish")
+    assert "ur/mango: held" not in result.stderr
+    urdu = (site / "dist" / "ur" / "mango.html").read_text()
+    assert "یہ خبر واپس لے لی گئی ہے۔" in urdu and WITHDRAWAL not in urdu  # the approved notice, no English
+    assert "کاشتکار" not in urdu  # none of the story's Urdu text stays published
+    obj = item(site, "ur")
+    validate(obj)
+    assert obj["pubStatus"] == "canceled" and "descriptions" not in obj and obj["version"] == "2"
+    assert not feedparser.parse((site / "dist" / "ur" / "feed.xml").read_bytes()).entries
+    assert "mango" not in (site / "dist" / "ur" / "index.html").read_text()
+    english = head(site / "dist" / "en" / "mango.html")
+    assert "og:description" in english.meta and "early harvest" not in english.meta["og:description"]
+
+
+def test_an_embargo_set_after_publication_takes_the_story_out_of_every_public_file(site):
+    add_front_matter(site, "embargo: 2026-07-01T06:00:00+05:00\n")
+    result = run(site, "publish", "--now", "2026-06-20T00:00:00Z")
+    assert "embargoed until" in result.stderr
+    assert not list((site / "dist").rglob("mango*"))
+    public = [p.read_text() for p in (site / "dist").rglob("*") if p.suffix in (".html", ".xml", ".json")]
+    assert not [text for text in public if "mango.html" in text]
+    assert run(site, "publish", "--now", "2026-07-01T01:00:00Z").exit_code == 0
+    assert (site / "dist" / "ur" / "mango.pdf").exists() and "mango.html" in (site / "dist" / "sitemap.xml").read_text()
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ('embargo: 9999-12-31T23:59:59-05:00\n', "is not a moment"),
+    ('summary: "Bidi \\u202E text"\n', "U+202E"),
+    ('withdrawal_note: "Note \\x01 here"\nstatus: withdrawn\n', "invisible character"),
+    ('tags: ["a\\u200Bb"]\n', "U+200B"),
+])
+def test_values_written_as_escapes_or_at_the_calendar_limits_are_refused_with_their_line(site, lines, message):
+    text = (site / "articles" / "mango.md").read_text()
+    text = text.replace("summary: Mango growers in south Punjab report an early harvest.\n", "") if "summary" in lines \
+        else text
+    text = text.replace("tags: [agriculture]\n", "") if "tags" in lines else text
+    (site / "articles" / "mango.md").write_text(text)
+    add_front_matter(site, lines)
+    result = run(site, "check")
+    assert result.exit_code == 1 and message in result.stderr and "articles/mango.md:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_now_at_the_calendar_limits_is_an_error_not_a_traceback(site):
+    result = run(site, "publish", "--now", "0001-01-01T00:00:00+05:00")
+    assert result.exit_code != 0 and "--now" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("base_url", ["https://nëws.example/", "https://news.example:abc/", 'https://news.example/a"b/',
+                                      "https://user:pw@news.example/", "https://:443/", "https://news.example:99999/"])
+def test_base_urls_that_would_break_partner_files_are_refused(make_site, base_url):
+    root = make_site({"articles/mango.md": article_text()}, english_only=True)
+    (root / "publication.yaml").write_text(f'base_url: "{base_url}"\n' if '"' not in base_url else
+                                           f"base_url: '{base_url}'\n")
+    result = run(root, "check")
+    assert result.exit_code == 1 and "publication.yaml:1: base_url" in result.stderr
+    assert "pw" not in result.stderr
+
+
+def test_a_publication_name_with_a_control_character_is_refused(make_site):
+    root = make_site({"articles/mango.md": article_text()}, english_only=True)
+    (root / "publication.yaml").write_text('name: {en: "The Indus \\x01 Ledger"}\n')
+    result = run(root, "check")
+    assert result.exit_code == 1 and "publication.yaml:1: name" in result.stderr

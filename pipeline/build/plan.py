@@ -26,7 +26,7 @@ from pipeline.runtime.hashing import digest
 from pipeline.sources.articles import Article, article_files, duplicate_slugs, load_article, read_article_bytes
 from pipeline.translation.approvals import trust_for
 from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, read_catalog_files
-from pipeline.translation.gate import Hold, translator_for
+from pipeline.translation.gate import Hold, translator_for, withdrawal_translator
 from pipeline.translation.interface import InterfaceFiles, interface_translations, read_interface
 from pipeline.translation.segments import segments
 
@@ -150,6 +150,8 @@ def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles
         return
     approved, hold, found = translator_for(article, files, trust_for(config, lang))
     result.translation_problems.extend(found)
+    if article.withdrawn and approved is None:
+        approved, hold = withdrawal_translator(article, files, trust_for(config, lang)), None
     if hold is not None or approved is None:
         result.held.append(hold or Hold(article.slug, lang, total, total, "no translation"))
         return

@@ -97,8 +97,13 @@ def build(config: Config, *, langs: tuple[str, ...] | None = None, formats: tupl
                                                               "own files; choose an empty folder such as dist/")])
     state = config.state_dir(out)
     with exclusive(state / LOCK_FILE, "pipeline build", config.display(state / LOCK_FILE)):
+        try:
+            moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+        except OverflowError:
+            raise ProblemsFound([Problem("--now", None, None, "is too close to the limits of the calendar; give a "
+                                         "moment such as 2026-12-03T06:00:00+05:00")]) from None
         runner = _Build(config, out, state, tuple(langs or config.languages), formats, force, progress or Progress(),
-                        (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC))
+                        moment)
         runner.clean_up()
         return runner.run(jobs, executor)
 
@@ -277,6 +282,9 @@ class _Build:
     def _merge(self, outcome: Outcome) -> None:
         report = self.report
         report.held.extend(h for h in outcome.held if h.lang in self.langs)
+        for hold in outcome.held:
+            if hold.until:  # embargoed: in no index, feed or sitemap until its moment
+                self.manifest.pop(f"{hold.lang}/{hold.slug}", None)
         report.problems.extend(outcome.translation_problems)
         report.warnings.extend(outcome.warnings)
         report.rendered_pdfs += outcome.rendered_pdfs

@@ -23,7 +23,7 @@ from pipeline.build.outputs import Output, Writer, intact
 from pipeline.build.plan import ArticleInputs, plan_article
 from pipeline.editions.edition import EditionResult
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.formats import FORMATS, EditionJob
+from pipeline.formats import EDITION_FORMATS, FORMATS, EditionJob
 from pipeline.formats.html import environment, render_article
 from pipeline.formats.pdf import RenderTimeout, warm_up
 from pipeline.runtime.hashing import digest
@@ -97,6 +97,13 @@ def _process(ctx: BuildContext, article: Article, inputs: ArticleInputs,
     outcome = Outcome(article.path, article.slug, list(article.languages), held=the_plan.held,
                       problems=the_plan.problems, translation_problems=the_plan.translation_problems)
     if the_plan.problems:
+        return outcome
+    embargoed = [hold.lang for hold in the_plan.held if hold.until]
+    if embargoed:  # an embargo set after publication: the story leaves every public file until its moment
+        writer = Writer(ctx.out)
+        for lang in embargoed:
+            for name in EDITION_FORMATS:
+                writer.remove(Output(name, lang, article.slug))
         return outcome
     media = _read_media(ctx, the_plan.editions)
     outcome.images = sorted(media)

@@ -13,7 +13,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 
-from pipeline.build.cache import load_manifest
+from pipeline.build.cache import LOCK_FILE, load_manifest
 from pipeline.config import Config, Partner
 from pipeline.delivery.packages import Package, check_keys, package, read_record, record_path
 from pipeline.delivery.sftp import DeliveryFailed, deliver
@@ -76,7 +76,8 @@ def deliver_all(config: Config, only: str | None = None, dry_run: bool = False) 
     partners = _partners(config, only)
     out = config.default_out
     state = config.state_dir(out)
-    with exclusive(state / "deliver.lock", "pipeline deliver", config.display(state / "deliver.lock")):
+    # the build's own lock: a publish cannot change dist/ while its files are being sent
+    with exclusive(state / LOCK_FILE, "pipeline deliver", config.display(state / LOCK_FILE)):
         manifest, _warning = load_manifest(state, config.root)
         packs = [package(p, out, manifest, read_record(state, config.root, p)) for p in partners]
 

@@ -103,13 +103,22 @@ def read_record(state: Path, root: Path, partner: Partner) -> dict[str, str]:
 def check_keys(partner: Partner, root: Path) -> tuple[Path, Path]:
     """The partner's identity and known_hosts files: they must exist, and the private key must live outside
     the publication (a key in the repository would be published with it)."""
-    identity = Path(partner.identity).expanduser().resolve()
-    known_hosts = Path(partner.known_hosts).expanduser().resolve()
     where = f"publication.yaml: partners: {partner.name}"
-    if identity.is_relative_to(root.resolve()):
-        raise ProblemsFound([Problem(where, None, "identity", "the private key is inside the publication; keep it "
-                                     "outside the repository (e.g. ~/.ssh/) and point identity: at it")])
-    for path, name in ((identity, "identity"), (known_hosts, "known_hosts")):
-        if not path.is_file():
-            raise ProblemsFound([Problem(where, None, name, f"no such file: {path}")])
+    try:  # a relative path is read from the publication root: inside it, and so refused
+        identity = (root / Path(partner.identity).expanduser()).resolve()
+        known_hosts = (root / Path(partner.known_hosts).expanduser()).resolve()
+        found = identity.is_file() and known_hosts.is_file()
+        # a hard link could be the same file as one inside the publication: refuse any key with a second name
+        inside = identity.is_relative_to(root.resolve()) or (found and identity.stat().st_nlink > 1)
+    except (OSError, ValueError):
+        raise ProblemsFound([Problem(where, None, "identity", "identity: or known_hosts: is not a usable path")]
+                            ) from None
+    if inside:
+        raise ProblemsFound([Problem(where, None, "identity", "the private key is inside the publication (or has a "
+                                     "second name there); keep it outside the repository (e.g. ~/.ssh/) and point "
+                                     "identity: at it")])
+    if not found:
+        missing = "identity" if not identity.is_file() else "known_hosts"
+        shown = identity if missing == "identity" else known_hosts
+        raise ProblemsFound([Problem(where, None, missing, f"no such file: {shown}")])
     return identity, known_hosts

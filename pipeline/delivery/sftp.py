@@ -31,7 +31,7 @@ class DeliveryFailed(Exception):
 
 def _asyncssh() -> ModuleType:
     with warnings.catch_warnings():  # asyncssh still names DSA, which cryptography deprecates
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         import asyncssh
     return asyncssh
 
@@ -43,6 +43,9 @@ def explain(err: BaseException) -> str:
         return "the partner's host key is not the one in known_hosts (or not there at all): check it with the partner"
     if isinstance(err, ssh.PermissionDenied):
         return "the partner's server refused our key: send them the public key of identity:"
+    if isinstance(err, ssh.KeyImportError | ValueError | UnicodeError):
+        return ("identity: or known_hosts: is not a file we can use (identity must be a private key without a "
+                "passphrase; known_hosts a text file of host keys)")
     if isinstance(err, ssh.SFTPError):
         return f"the partner's server refused a file ({err.reason or type(err).__name__})"
     if isinstance(err, ssh.DisconnectError | ConnectionError | asyncio.IncompleteReadError):
@@ -102,9 +105,12 @@ async def deliver(package: Package, identity: Path, known_hosts: Path) -> None:
         try:
             await _send(package, identity, known_hosts)
             return
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, _asyncssh().Error) as err:
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, _asyncssh().Error, _asyncssh().KeyImportError,
+                ValueError, UnicodeError) as err:
             why = explain(err)
-            permanent = isinstance(err, _asyncssh().HostKeyNotVerifiable | _asyncssh().PermissionDenied)
+            ssh = _asyncssh()
+            permanent = isinstance(err, ssh.HostKeyNotVerifiable | ssh.PermissionDenied | ssh.KeyImportError
+                                   | ValueError | UnicodeError)
             if attempt == ATTEMPTS or permanent:
                 raise DeliveryFailed(f"{why} (attempt {attempt} of {ATTEMPTS})") from None
         await asyncio.sleep(delay)

@@ -93,9 +93,10 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         images.update(res.images)
         return markup.render(tokens, env, text_html, lambda n: convert_digits(str(n), system))
 
-    body_html = render_markdown(article.body, None, article.body_line, "body")
+    # a withdrawn story shows only its notice: its body is neither rendered nor published
+    body_html = render_markdown(article.body, None, article.body_line, "body") if not article.withdrawn else ""
     note_html = render_markdown(article.editorial_note, NOTE_CONTEXT, article.note_line, "editorial_note") \
-        if article.editorial_note else ""
+        if article.editorial_note and not article.withdrawn else ""
 
     fields = {ctx: translate(ctx, normalize(value)) if value else "" for ctx, value in field_values(article).items()}
     page = EditionPage(
@@ -111,9 +112,9 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         date_display=format_date(article.date, lang, config.digits),
         body_html=Markup(body_html),
         note_html=Markup(note_html),
-        summary=fields["summary"],
-        tags=article.tags if lang == SOURCE_LANGUAGE else (),  # English words: never on a page in another
-        # language around the catalog (they come back there when tags are translated and reviewed)
+        summary=fields["summary"] if not article.withdrawn else "",
+        # tags are English words: never on a page in another language around the catalog
+        tags=article.tags if lang == SOURCE_LANGUAGE and not article.withdrawn else (),
         alternates=alternates,
         provenance=provenance,
         **_lifecycle(article, lang, config, translate, text_html),

@@ -21,7 +21,7 @@ from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.sources.files import read_bytes
 from pipeline.sources.textfile import decode_text
-from pipeline.text.characters import hidden_characters
+from pipeline.text.characters import describe, hidden_characters, invisible_re
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index"})  # names the build gives its own pages
@@ -61,8 +61,8 @@ class Article:
 
     @property
     def version(self) -> int:
-        """1, and one more for each correction: what partners compare."""
-        return 1 + len(self.corrections)
+        """1, and one more for each correction and for a withdrawal: what partners compare."""
+        return 1 + len(self.corrections) + self.withdrawn
 
     @property
     def modified(self) -> dt.date:
@@ -264,6 +264,11 @@ class _FieldReader:
             return ""
         if one_line and "\n" in value:
             self.add(line, prefix + key, "must be one line")
+        hidden = invisible_re.search(value.replace("\n", " ").replace("\t", " "))
+        if hidden:  # written as a YAML escape ("\u202E"): the raw-text check cannot see it
+            self.add(line, prefix + key, f"holds the invisible character {describe(hidden.group())} (written as an "
+                     "escape); delete it")
+            return ""
         return value
 
     def date(self, fields: dict[str, tuple[yaml.Node, int]], key: str) -> dt.date | None:
@@ -303,7 +308,7 @@ class _FieldReader:
             moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
         except ValueError:
             moment = None
-        if moment is None or moment.tzinfo is None:
+        if moment is None or moment.tzinfo is None or not 1970 <= moment.year <= 9998:
             self.add(line, key, f'"{value}" is not a moment with its time zone; write it as '
                      "2026-12-03T06:00:00+05:00")
             return None
@@ -372,4 +377,9 @@ class _FieldReader:
             self.add(line, key, "expected a list such as [energy, economy]")
             return []
         words = [str(i).strip() for i in items if str(i).strip()]
+        hidden = next((m for w in words if (m := invisible_re.search(w))), None)
+        if hidden:
+            self.add(line, key, f"holds the invisible character {describe(hidden.group())} (written as an escape); "
+                     "delete it")
+            return []
         return list(dict.fromkeys(words))

@@ -40,6 +40,18 @@ class Hold:
         return f"{self.lang}/{self.slug}: held, {self.waiting} of {self.total} segments waiting ({self.reason})"
 
 
+def withdrawal_translator(article: Article, files: CatalogFiles, trust: Trust = ANYONE) -> Approved:
+    """For a withdrawn story: the approved translations only, and nothing where there is none. Its notice
+    replaces a translated edition at once, with whatever of it (headline, the note) was approved: the story
+    itself must never stay published because the note waits for a translator."""
+    states, _problems = segment_states(article, files, trust)
+    table = {(s.segment.context, s.segment.source): s.translation for s in states if s.publishable}
+    approvals = sorted((s.approval for s in states if s.approval), key=lambda a: a.when)
+    names = [getattr(trust.reviewer(a.reviewer), "name", a.reviewer) for a in approvals]
+    return Approved(lambda context, source: table.get((context, source), ""), tuple(dict.fromkeys(names)),
+                    approvals[-1].when if approvals else "")
+
+
 def translator_for(article: Article, files: CatalogFiles,
                    trust: Trust = ANYONE) -> tuple[Approved | None, Hold | None, list[Problem]]:
     """(Approved, None, problems) when every segment is publishable, else (None, Hold, problems)."""
