@@ -269,3 +269,32 @@ def test_urdu_list_numbers_end_with_the_urdu_full_stop(sample, tmp_path):
                          Sources(config.templates, config.fonts))
     numbered = [t.strip() for t in marker_texts(document) if any(c.isdigit() for c in t)]
     assert numbered[:4] == ["1۔", "2۔", "3۔", "4۔"], numbered
+
+
+def test_every_font_in_every_urdu_pdf_is_one_the_publication_bundles(sample):
+    bundled = {(str(TTFont(p)["name"].getDebugName(1)), str(TTFont(p)["name"].getDebugName(2)))
+               for p in FONTS_DIR.glob("*.ttf")}
+    for pdf in sorted((sample / "ur").glob("*.pdf")):
+        names = embedded_font_names(PdfReader(pdf))
+        assert names and names <= bundled, (pdf.name, names - bundled)
+
+
+def test_a_character_no_bundled_font_has_holds_the_edition_until_fixed(make_site):
+    from tests.conftest import article_text
+    from tests.urdu_fixture import URDU, fill_catalog
+
+    root = make_site({"articles/mango.md": article_text()})
+    runner = CliRunner()
+    assert runner.invoke(main, ["--root", str(root), "translate"]).exit_code == 0
+    headline = "Early Mango Harvest in Multan"
+    fill_catalog(root / "translations" / "ur" / "mango.po", {**URDU, headline: URDU[headline] + " ﺅ ✓"})
+    assert runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"]).exit_code == 0
+    result = runner.invoke(main, ["--root", str(root), "publish"])
+    assert "translations/ur/mango.po" in result.stderr and "no bundled font has U+FE85" in result.stderr
+    assert "write ؤ instead" in result.stderr and "U+2713 CHECK MARK" in result.stderr
+    assert "ur/mango: held" in result.stderr and not (root / "dist" / "ur" / "mango.pdf").exists()
+    fill_catalog(root / "translations" / "ur" / "mango.po", {**URDU, headline: URDU[headline] + " ﺅ"})
+    assert runner.invoke(main, ["--root", str(root), "translate", "--fix-letters"]).exit_code == 0
+    assert runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"]).exit_code == 0
+    assert runner.invoke(main, ["--root", str(root), "publish"]).exit_code == 0
+    assert (root / "dist" / "ur" / "mango.pdf").exists()

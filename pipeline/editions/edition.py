@@ -22,6 +22,7 @@ from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.sources.articles import Article
 from pipeline.text import markdown as markup
 from pipeline.text.characters import convert_digits
+from pipeline.text.fonts import coverage, missing_problem_text
 from pipeline.text.localize import digit_system, format_date
 from pipeline.text.urdu import urdu_text_html
 from pipeline.translation.segments import (
@@ -32,6 +33,7 @@ from pipeline.translation.segments import (
     Translate,
     field_values,
     normalize,
+    segment_id,
 )
 
 TextHtml = Callable[[str], str]
@@ -71,6 +73,22 @@ def _lifecycle(article: Article, lang: str, config: Config, translate: Translate
     }
 
 
+def _drawable(translate: Translate, covered: frozenset[int], where: str, problems: list[Problem]) -> Translate:
+    """`translate`, reporting (once per segment) a translation with a character no bundled font has: the PDF
+    would take it from whatever font the machine has, or print a box."""
+    seen: set[str] = set()
+
+    def checked(context: str | None, source: str) -> str:
+        text = translate(context, source)
+        why = missing_problem_text(text, covered)
+        seg = segment_id(context, source)
+        if why and seg not in seen:
+            seen.add(seg)
+            problems.append(Problem(where, None, None, f"the translation of segment {seg}: {why}"))
+        return text
+    return checked
+
+
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
                   alternates: tuple[tuple[str, str], ...] = (),
                   provenance: Provenance = NO_PROVENANCE) -> EditionResult:
@@ -78,6 +96,8 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     system = digit_system(lang, config.digits)
     problems: list[Problem] = []
     images: dict[str, Path] = {}
+    if translate is not identity:
+        translate = _drawable(translate, coverage(config.fonts), f"translations/{lang}/{article.slug}.po", problems)
 
     def render_markdown(text: str, context: str | None, line_offset: int | None, field_name: str) -> str:
         translated = translate is not identity
