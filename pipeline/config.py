@@ -256,6 +256,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", None, "https://news.example/",
             "the public https URL where dist/ is served, ending in /: canonical links, links in PDFs, "
             "feeds and partner metadata need it", _base_url),
+    Setting("urdu_dates", "cldr", "newspaper",
+            "Urdu dates: cldr (14 اپریل، 2026) or newspaper, as Urdu papers print them (14 اپریل 2026ء)",
+            _choice("cldr", "newspaper")),
     Setting("partners", (), "[{name: gulf-daily, languages: [ur], deliver_to: sftp://ingest@partner.example:22/in, "
             "identity: ~/.ssh/pipeline_gulf_daily, known_hosts: ~/.ssh/known_hosts}]",
             "syndication partners `pipeline deliver` sends PDFs and ninjs to, over SFTP with a key kept outside "
@@ -286,6 +289,7 @@ class Config:
     digits: str = "latin"
     base_url: str | None = None
     pdf_variant: str = "archival"
+    urdu_dates: str = "cldr"
     partners: tuple[Partner, ...] = field(default=(), repr=False)
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()

@@ -298,3 +298,22 @@ def test_a_character_no_bundled_font_has_holds_the_edition_until_fixed(make_site
     assert runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"]).exit_code == 0
     assert runner.invoke(main, ["--root", str(root), "publish"]).exit_code == 0
     assert (root / "dist" / "ur" / "mango.pdf").exists()
+
+
+def test_newspaper_dates_and_an_urdu_byline_separator(make_site):
+    from tests.conftest import article_text
+    from tests.urdu_fixture import fill_catalog
+
+    root = make_site({"articles/mango.md": article_text(date="2018-09-29")})
+    (root / "publication.yaml").write_text((root / "publication.yaml").read_text() + "urdu_dates: newspaper\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--root", str(root), "translate"]).exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po")
+    assert runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"]).exit_code == 0
+    assert runner.invoke(main, ["--root", str(root), "publish"]).exit_code == 0
+    page = (root / "dist" / "ur" / "mango.html").read_text()
+    assert "29 ستمبر 2018ء" in page and "29 ستمبر 2018ء" in (root / "dist" / "ur" / "index.html").read_text()
+    byline = page[page.index('class="byline"'):page.index("</p>", page.index('class="byline"'))]
+    assert "·" not in byline and "، " in byline
+    english = (root / "dist" / "en" / "mango.html").read_text()
+    assert " · " in english and "ء" not in english

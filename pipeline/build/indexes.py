@@ -46,7 +46,7 @@ def _entries(config: Config, out: Path, lang: str, manifest: Manifest) -> list[I
         href = Output("html", lang, slug).href_from(Output("index", lang))
         entries.append(IndexEntry(slug=slug, href=href, headline=Markup(text_html(str(info.get("headline", slug)))),
                                   dateline=Markup(text_html(str(info.get("dateline", "")))), date_iso=date.isoformat(),
-                                  date_display=format_date(date, lang, config.digits),
+                                  date_display=format_date(date, lang, config.digits, config.urdu_dates),
                                   summary=Markup(text_html(str(info.get("summary", ""))))))
     entries.sort(key=lambda e: (e.date_iso, e.slug), reverse=True)
     return entries

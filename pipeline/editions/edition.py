@@ -62,7 +62,7 @@ def _lifecycle(article: Article, lang: str, config: Config, translate: Translate
                text_html: TextHtml) -> dict[str, object]:
     """The page's corrections, withdrawal notice, version and last change, in the edition's language."""
     return {
-        "corrections": tuple((c.date.isoformat(), format_date(c.date, lang, config.digits),
+        "corrections": tuple((c.date.isoformat(), format_date(c.date, lang, config.digits, config.urdu_dates),
                               Markup(text_html(translate(CORRECTION_CONTEXT, normalize(c.note)))))
                              for c in article.corrections),
         "withdrawn": article.withdrawn,
@@ -129,7 +129,7 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         author_html=Markup(text_html(fields["byline.author"])),
         location_html=Markup(text_html(fields["byline.location"])) if fields["byline.location"] else Markup(""),
         date_iso=article.date.isoformat(),
-        date_display=format_date(article.date, lang, config.digits),
+        date_display=format_date(article.date, lang, config.digits, config.urdu_dates),
         body_html=Markup(body_html),
         note_html=Markup(note_html),
         summary=fields["summary"] if not article.withdrawn else "",
