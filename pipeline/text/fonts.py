@@ -13,8 +13,6 @@ import functools
 import unicodedata
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from pipeline.text.characters import describe
 
 _ALWAYS = frozenset(map(ord, "\n\t \u200c\u200d"))  # layout, not glyphs (ZWNJ/ZWJ steer Urdu joining)
@@ -22,6 +20,8 @@ _ALWAYS = frozenset(map(ord, "\n\t \u200c\u200d"))  # layout, not glyphs (ZWNJ/Z
 
 @functools.lru_cache(maxsize=4)
 def _coverage(fonts: tuple[tuple[str, int, int], ...], folder: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # 60 ms to import: only when a translated edition is checked
+
     points: set[int] = set(_ALWAYS)
     for name, _size, _mtime in fonts:
         with TTFont(folder / name, lazy=True) as font:
