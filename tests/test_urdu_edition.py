@@ -317,3 +317,15 @@ def test_newspaper_dates_and_an_urdu_byline_separator(make_site):
     assert "·" not in byline and "، " in byline
     english = (root / "dist" / "en" / "mango.html").read_text()
     assert " · " in english and "ء" not in english
+
+
+def test_pages_let_a_keyboard_skip_to_the_story_and_see_focus_in_both_languages(sample):
+    for path in [*urdu_pages(sample), *sorted((sample / "en").glob("*.html"))]:
+        html = path.read_text(encoding="utf-8")
+        first_link = html.index("<a ")
+        assert html[first_link:].startswith('<a class="skip-link" href="#content">'), path.name
+        assert '<main id="content"' in html
+    urdu = urdu_pages(sample)[0].read_text(encoding="utf-8")
+    assert '<a class="skip-link" href="#content">مواد پر جائیں</a>' in urdu  # the label in the page's language
+    css = (REPO_DIR / "templates" / "style.css").read_text()
+    assert "a:focus-visible" in css and ".footnote-backref { color: var(--ink); text-decoration: underline; }" in css
