@@ -380,3 +380,23 @@ def test_fix_letters_properties(text):
     assert (changes == []) == (once == text)
     assert [f.code for f in lint_urdu(once) if f.action == "fix"] == []
     assert once.count("ﷲ") == text.count("ﷲ") and once.count("ﷺ") == text.count("ﷺ")
+
+
+# --- rules for agency copy (issue: Urdu typesetting, section 4): each fires where it should, and not elsewhere
+
+COPY_RULES = {
+    "barree-in-word": (["اسکولےکھلے۔", "بچےکی کتاب۔"], ["بچے کی کتاب۔", "وہ آئے۔"]),
+    "ascii-quote": (['اس نے "ہاں" کہا۔', "اس نے 'نہیں' کہا۔"], ["اس نے “ہاں” کہا۔", 'He said "yes" (KPT).']),
+    "hyphen-full-stop": (["یہ خبر ہے -", "یہ خبر ہے-\nدوسری سطر۔"], ["کراچی-لاہور موٹروے۔", "صفحہ 3-4 دیکھیں۔"]),
+    "punctuation-touching": (["خبر۔اگلی خبر۔", "کراچی،لاہور اور پشاور۔"], ["خبر۔ اگلی خبر۔", "کراچی، لاہور۔"]),
+    "ascii-comma-list": (["نمبر 2, 3 اور 4 ہیں۔"], ["سال 2,000 روپے۔", "Price 2, 3", "نمبر 2، 3 اور 4 ہیں۔"]),
+}
+
+
+@pytest.mark.parametrize("code", sorted(COPY_RULES))
+def test_each_copy_rule_fires_on_its_examples_and_stays_quiet_on_clean_copy(code):
+    fire, quiet = COPY_RULES[code]
+    for text in fire:
+        assert code in {f.code for f in lint_urdu(text)}, text
+    for text in quiet:
+        assert code not in {f.code for f in lint_urdu(text)}, text

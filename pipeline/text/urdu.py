@@ -21,6 +21,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.text.characters import BIDI_CONTROLS, DIGITS, HOUSE_DIGIT_SYSTEMS, convert_digits
@@ -193,6 +194,31 @@ def _missing_full_stops(text: str) -> int:
     return count
 
 
+_ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
+_BARREE_IN_WORD_RE = re.compile(f"\u06d2(?=[{_ARABIC_LETTER}])")
+_ASCII_QUOTE_RE = re.compile(f"(?<=[{_ARABIC_LETTER}])[\"']|[\"'](?=[{_ARABIC_LETTER}])")
+_HYPHEN_STOP_RE = re.compile(f"[{_ARABIC_LETTER}] ?-(?= *(?:\n|$))")
+_TOUCHING_RE = re.compile(f"[\u06d4\u060c\u061f\u061b](?=[{_ARABIC_LETTER}])")
+_NUMBER_LIST_RE = re.compile(r"\d, +\d")
+
+
+def _lint_copy(text: str, add: Callable[[str, str, str], None]) -> None:
+    """What agency copy brings: legacy-encoding artefacts and Latin typing habits inside Urdu."""
+    if n := len(_BARREE_IN_WORD_RE.findall(text)):
+        add("barree-in-word", f"ے (U+06D2) inside a word{_times(n)}: a legacy-encoding artefact; "
+                              "use ی (U+06CC) there", "flag")
+    if n := len(_ASCII_QUOTE_RE.findall(text)):
+        add("ascii-quote", f"ASCII quotation mark \" or ' against Urdu text{_times(n)}: use “ ” (or ‘ ’)", "flag")
+    if n := len(_HYPHEN_STOP_RE.findall(text)):
+        add("hyphen-full-stop", f"a hyphen - ends an Urdu sentence{_times(n)}: use the full stop ۔ (U+06D4)", "flag")
+    if n := len(_TOUCHING_RE.findall(text)):
+        add("punctuation-touching", f"۔ ، ؟ or ؛ touches the next word{_times(n)}: put a space after it", "flag")
+    if _is_arabic_letter(next((c for c in text if _is_arabic_letter(c)), " ")) and \
+            (n := len(_NUMBER_LIST_RE.findall(text))):
+        add("ascii-comma-list", f"numbers in a list joined by an ASCII comma{_times(n)}: use the Urdu comma ، "
+                                "(U+060C)", "flag")
+
+
 def lint_urdu(text: str, *, field: str | None = None) -> list[Finding]:
     """The Unicode hygiene checklist applied to one text: one Finding per kind of problem."""
     findings: list[Finding] = []
@@ -246,6 +272,7 @@ def lint_urdu(text: str, *, field: str | None = None) -> list[Finding]:
         parts = [f"ASCII {_ASCII_TO_URDU_PUNCTUATION[ch][0]} {ch} ({_cp(ch)}){_times(n)}: "
                  f"use Urdu {_ASCII_TO_URDU_PUNCTUATION[ch][1]}" for ch, n in sorted(punctuation.items())]
         add("ascii-punctuation", "; ".join(parts), "flag")
+    _lint_copy(text, add)
     if not unicodedata.is_normalized("NFC", text):
         add("not-nfc", "text is not in Unicode NFC (e.g. a letter and its hamza as two characters): "
                        "normalise to NFC", "fix")
