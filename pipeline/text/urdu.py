@@ -202,6 +202,17 @@ _TOUCHING_RE = re.compile(f"[\u06d4\u060c\u061f\u061b](?=[{_ARABIC_LETTER}])")
 _NUMBER_LIST_RE = re.compile(r"\d, +\d")
 
 
+def _lint_arabic_letters(text: str, add: Callable[[str, str, str], None]) -> None:
+    """Arabic letters where Urdu has its own."""
+    if n := text.count("ه"):
+        add("arabic-heh", f"Arabic heh ه (U+0647){_times(n)}: use heh goal ہ (U+06C1), "
+                          "or do-chashmi heh ھ (U+06BE) in aspirates (تھ، پھ)", "flag")
+    if n := text.count("ة"):
+        add("teh-marbuta", f"teh marbuta ة (U+0629){_times(n)}: use teh marbuta goal ۃ (U+06C3)", "flag")
+    if n := text.count("\u06cc\u0654"):
+        add("yeh-hamza", f"ی (U+06CC) + hamza above (U+0654){_times(n)}: use yeh with hamza ئ (U+0626)", "flag")
+
+
 def _lint_copy(text: str, add: Callable[[str, str, str], None]) -> None:
     """What agency copy brings: legacy-encoding artefacts and Latin typing habits inside Urdu."""
     if n := len(_BARREE_IN_WORD_RE.findall(text)):
@@ -250,13 +261,7 @@ def lint_urdu(text: str, *, field: str | None = None) -> list[Finding]:
                 "flag")
         else:
             add("tatweel", f"tatweel ـ (U+0640){_times(n)}: remove it", "fix")
-    if n := text.count("ه"):
-        add("arabic-heh", f"Arabic heh ه (U+0647){_times(n)}: use heh goal ہ (U+06C1), "
-                          "or do-chashmi heh ھ (U+06BE) in aspirates (تھ، پھ)", "flag")
-    if n := text.count("ة"):
-        add("teh-marbuta", f"teh marbuta ة (U+0629){_times(n)}: use teh marbuta goal ۃ (U+06C3)", "flag")
-    if n := text.count("\u06cc\u0654"):
-        add("yeh-hamza", f"ی (U+06CC) + hamza above (U+0654){_times(n)}: use yeh with hamza ئ (U+0626)", "flag")
+    _lint_arabic_letters(text, add)
     ligatures = [ch for ch in text if _is_ligature(ch)]
     if ligatures:
         examples = ", ".join(f"{ch} ({_cp(ch)})" for ch in sorted(set(ligatures))[:3])
