@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pipeline.errors import Problem
 from pipeline.sources.articles import Article
 from pipeline.translation.approvals import ANYONE, Trust
-from pipeline.translation.catalogs import CatalogFiles, segment_states, translate_function
+from pipeline.translation.catalogs import CatalogFiles, SegmentState, segment_states, translate_function
 from pipeline.translation.compare import segment_findings
 from pipeline.translation.segments import Translate, segments
 
@@ -46,10 +46,14 @@ def withdrawal_translator(article: Article, files: CatalogFiles, trust: Trust = 
     itself must never stay published because the note waits for a translator."""
     states, _problems = segment_states(article, files, trust)
     table = {(s.segment.context, s.segment.source): s.translation for s in states if s.publishable}
+    return _approved(lambda context, source: table.get((context, source), ""), states, trust)
+
+
+def _approved(translate: Translate, states: list[SegmentState], trust: Trust) -> Approved:
+    """`translate` with who approved its segments (names as the list spells them) and when the last was."""
     approvals = sorted((s.approval for s in states if s.approval), key=lambda a: a.when)
     names = [getattr(trust.reviewer(a.reviewer), "name", a.reviewer) for a in approvals]
-    return Approved(lambda context, source: table.get((context, source), ""), tuple(dict.fromkeys(names)),
-                    approvals[-1].when if approvals else "")
+    return Approved(translate, tuple(dict.fromkeys(names)), approvals[-1].when if approvals else "")
 
 
 def translator_for(article: Article, files: CatalogFiles,
@@ -76,7 +80,4 @@ def translator_for(article: Article, files: CatalogFiles,
                                                (len(distrusted), f"whose approval does not count: {why}")) if n]
         reason = ", ".join(parts) if parts else "catalog or approvals unreadable"
         return None, Hold(article.slug, lang, len(waiting) or len(states), len(states), reason), problems
-    approvals = sorted((s.approval for s in states if s.approval), key=lambda a: a.when)
-    names = [getattr(trust.reviewer(a.reviewer), "name", a.reviewer) for a in approvals]  # as the list spells it
-    return Approved(translate_function(states), tuple(dict.fromkeys(names)),
-                    approvals[-1].when if approvals else ""), None, problems
+    return _approved(translate_function(states), states, trust), None, problems
