@@ -400,3 +400,9 @@ def test_each_copy_rule_fires_on_its_examples_and_stays_quiet_on_clean_copy(code
         assert code in {f.code for f in lint_urdu(text)}, text
     for text in quiet:
         assert code not in {f.code for f in lint_urdu(text)}, text
+
+
+def test_missing_full_stop_stays_quiet_on_fields_that_take_none():
+    for field in ("headline", "heading", "dateline", "link-title"):
+        assert "missing-full-stop" not in {f.code for f in lint_urdu("ضلعی ریکارڈ", field=field)}
+    assert "missing-full-stop" in {f.code for f in lint_urdu("یہ ایک جملہ ہے", field=None)}

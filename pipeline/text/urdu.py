@@ -29,7 +29,8 @@ from pipeline.text.characters import BIDI_CONTROLS, DIGITS, HOUSE_DIGIT_SYSTEMS,
 __all__ = ["Finding", "fix_letters", "lint_urdu", "urdu_text_html"]
 
 #: Fields that are not sentences: no Urdu full stop is expected at their end.
-NO_FULL_STOP_FIELDS = frozenset({"headline", "heading", "dateline", "byline.author", "byline.location"})
+NO_FULL_STOP_FIELDS = frozenset({"headline", "heading", "dateline", "byline.author", "byline.location",
+                                 "link-title"})  # a tooltip takes no full stop
 
 _LTR_OPEN = '<span dir="ltr" lang="en">'
 _LTR_CLOSE = "</span>"
