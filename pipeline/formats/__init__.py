@@ -46,6 +46,11 @@ class Format:
     needs_base_url: bool = False  # written only when publication.yaml sets base_url
 
 
+def page_rel(lang: str, slug: str) -> str:
+    """Where an edition's page is published, under the output folder."""
+    return FORMATS["html"].path.format(lang=lang, slug=slug)
+
+
 def _html(job: EditionJob) -> tuple[bytes, list[str]]:
     return job.html.encode("utf-8"), []
 
@@ -62,8 +67,7 @@ def _pdf_source(job: EditionJob) -> str:
 
 
 def _pdf(job: EditionJob) -> tuple[bytes, list[str]]:
-    page_rel = FORMATS["html"].path.format(lang=job.page.lang, slug=job.page.slug)
-    return pdf.render_pdf(job.html, page_rel, _pdf_css(job),
+    return pdf.render_pdf(job.html, page_rel(job.page.lang, job.page.slug), _pdf_css(job),
                           pdf.Sources(job.config.templates, job.config.fonts, job.media),
                           base_url=job.config.base_url, assets=job.assets,
                           archival=job.config.pdf_variant == "archival")
@@ -72,8 +76,7 @@ def _pdf(job: EditionJob) -> tuple[bytes, list[str]]:
 def _ninjs(job: EditionJob) -> tuple[bytes, list[str]]:
     assert job.config.base_url is not None
     renditions = [ninjs.Rendition(name, *job.made[name]) for name in ninjs.CONTENT_TYPES if name in job.made]
-    page_rel = FORMATS["html"].path.format(lang=job.page.lang, slug=job.page.slug)
-    return ninjs.ninjs_bytes(job.page, job.config.base_url, page_rel, renditions), []
+    return ninjs.ninjs_bytes(job.page, job.config.base_url, page_rel(job.page.lang, job.page.slug), renditions), []
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.editions.pages import EditionPage, IndexEntry, LandingPage
-from pipeline.formats import FORMATS
+from pipeline.formats import page_rel
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE, direction
 from pipeline.text.localize import digit_system
 
@@ -76,13 +76,9 @@ class Discovery:
 def discovery(page: EditionPage, base_url: str | None) -> Discovery | None:
     if base_url is None:
         return None
-    url = urljoin(base_url, _page_rel(page.lang, page.slug))
+    url = urljoin(base_url, page_rel(page.lang, page.slug))
     others = tuple((lang, urljoin(url, href)) for lang, href in page.alternates)
     return Discovery(url, tuple(sorted(((page.lang, url), *others))))
-
-
-def _page_rel(lang: str, slug: str) -> str:
-    return FORMATS["html"].path.format(lang=lang, slug=slug)
 
 
 def json_ld(page: EditionPage, publication: str, found: Discovery | None = None) -> Markup:

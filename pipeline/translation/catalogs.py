@@ -182,14 +182,7 @@ def states_of(segs: list[Segment], files: CatalogFiles,
 
 def last_translator(files: CatalogFiles) -> str | None:
     """The name in the catalog's Last-Translator header (without the e-mail address), if it has one."""
-    if files.po_data is None:
-        return None
-    try:
-        value = parse_catalog(files.po_data, files.po_where).header("Last-Translator") or ""
-    except ProblemsFound:
-        return None
-    name = value.split("<", 1)[0].strip()
-    return name or None
+    return _catalog_entries(files, [])[1]
 
 
 def translate_function(states: list[SegmentState]) -> Translate:

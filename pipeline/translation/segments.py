@@ -133,21 +133,17 @@ def reference_titles(env: dict) -> list[str]:
     return [str(d["title"]) for d in env.get("references", {}).values() if str(d.get("title") or "").strip()]
 
 
-def verbatim(article: Article) -> str:
-    """Everything of the article's Markdown that a translated edition shows as the English has it: each code
-    block (with its info string) and each link reference definition's address, as one reviewable text."""
-    parts: list[str] = []
-    for text, where in ((article.body, "body"), (article.editorial_note, "editorial note")):
-        if not text:
-            continue
-        tokens, env = blocks(text)
-        for tok in tokens:
-            if tok.type in ("fence", "code_block"):
-                info = f" {tok.info.strip()}" if tok.info.strip() else ""
-                parts.append(f"code block in the {where}{info}:\n{tok.content.rstrip()}")
-        for label, definition in env.get("references", {}).items():
-            parts.append(f"link [{label}] in the {where} goes to {definition['href']}")
-    return "\n\n".join(parts)
+def verbatim_parts(tokens: list[Token], env: dict, where: str) -> list[str]:
+    """What of one Markdown text a translated edition shows as the English has it: each code block (with its
+    info string) and each link reference definition's address."""
+    parts = []
+    for tok in tokens:
+        if tok.type in ("fence", "code_block"):
+            info = f" {tok.info.strip()}" if tok.info.strip() else ""
+            parts.append(f"code block in the {where}{info}:\n{tok.content.rstrip()}")
+    for label, definition in env.get("references", {}).items():
+        parts.append(f"link [{label}] in the {where} goes to {definition['href']}")
+    return parts
 
 
 def segments(article: Article) -> list[Segment]:
@@ -165,11 +161,13 @@ def _segments(article: Article) -> tuple[Segment, ...]:
     found.extend(Segment(CORRECTION_CONTEXT, normalize(c.note), None, "field") for c in article.corrections)
     if article.withdrawn:
         found.append(Segment(WITHDRAWAL_CONTEXT, normalize(article.withdrawal_note), None, "field"))
+    shown: list[str] = []  # one reviewable text for all of it: the verbatim segment
     for text, context, offset in ((article.body, None, article.body_line),
                                   (article.editorial_note, NOTE_CONTEXT, None)):
         if not text:
             continue
         tokens, env = blocks(text)
+        shown.extend(verbatim_parts(tokens, env, "body" if context is None else "editorial note"))
         opener = {id(tokens[i + 1]): tokens[i].type for i in range(len(tokens) - 1)}
         for tok in inline_blocks(tokens):
             line = offset + tok.map[0] if (offset is not None and tok.map) else None
@@ -177,9 +175,8 @@ def _segments(article: Article) -> tuple[Segment, ...]:
                                                                                         "paragraph")
             found.append(Segment(context, normalize(tok.content, env), line, kind))
         found.extend(Segment(TITLE_CONTEXT, normalize(title), None, "field") for title in reference_titles(env))
-    shown = verbatim(article)
     if shown:
-        found.append(Segment(VERBATIM_CONTEXT, shown, None, "verbatim"))
+        found.append(Segment(VERBATIM_CONTEXT, "\n\n".join(shown), None, "verbatim"))
     seen: set[tuple[str | None, str]] = set()
     unique = []
     for seg in found:
