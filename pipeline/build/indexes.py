@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import gettext
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from markupsafe import Markup
@@ -31,13 +31,21 @@ from pipeline.text.localize import format_date
 Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
 
 
+def _listed(out: Path, manifest: Manifest) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(lang, slug, manifest entry) of every edition that indexes, feeds and the sitemap list: its page is on
+    disk and it was not withdrawn."""
+    for key, info in sorted(manifest.items()):
+        lang, _, slug = key.partition("/")
+        if info.get("withdrawn") != "yes" and (out / Output("html", lang, slug).rel).is_file():
+            yield lang, slug, info
+
+
 def _entries(config: Config, out: Path, lang: str, manifest: Manifest) -> list[IndexEntry]:
     """Every edition of the language that is on disk, new ones and kept ones, newest first."""
     text_html = text_html_for(lang, config)
     entries = []
-    for key, info in manifest.items():
-        entry_lang, _, slug = key.partition("/")
-        if entry_lang != lang or info.get("withdrawn") == "yes" or not (out / Output("html", lang, slug).rel).is_file():
+    for entry_lang, slug, info in _listed(out, manifest):
+        if entry_lang != lang:
             continue
         try:
             date = dt.date.fromisoformat(str(info.get("date", "")))
@@ -88,11 +96,8 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
 def _editions(out: Path, manifest: Manifest) -> list[Edition]:
     """Every edition in the manifest whose page is on disk, with its PDF's size."""
     found = []
-    for key, info in sorted(manifest.items()):
-        lang, _, slug = key.partition("/")
+    for lang, slug, info in _listed(out, manifest):
         page, pdf = Output("html", lang, slug).rel, Output("pdf", lang, slug).rel
-        if info.get("withdrawn") == "yes" or not (out / page).is_file():
-            continue
         size = (out / pdf).stat().st_size if (out / pdf).is_file() else 0
         found.append(Edition(lang, slug, str(info.get("headline", slug)), str(info.get("author", "")),
                              str(info.get("summary", "")), str(info.get("date", "")), page, pdf if size else None,
