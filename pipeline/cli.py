@@ -133,8 +133,9 @@ def lint_translations(config: Config, articles: list[Article]) -> list[str]:
         differences = segment_findings(article, ((s.segment, s.translation) for s in states if s.translated))
         for seg, lines in differences.items():
             found.extend(f"{files.po_where}: segment {seg.id}: {line}" for line in lines)
-        for state in states:
-            for finding in lint_urdu(state.translation, field=state.segment.lint_field) if state.translated else []:
+        for state in (s for s in states if s.translated):
+            seg = state.segment
+            for finding in lint_urdu(state.translation, field=seg.lint_field, source=seg.source):
                 found.append(f"{files.po_where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
                              f"{finding.message} [{finding.action}]")
     return found

@@ -25,6 +25,7 @@ from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.sources.files import MB, read_optional
 from pipeline.text.characters import HOUSE_DIGIT_SYSTEMS, describe, hidden_characters, invisible_re, name_problem
+from pipeline.text.quotes import quote_style
 
 CONFIG_FILE = "publication.yaml"
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -245,6 +246,12 @@ def _self_review(node: yaml.Node) -> Value:
     return tuple(sorted(lang for lang, v in chosen.items() if v == "allowed"))
 
 
+def _quotes(node: yaml.Node) -> Value:
+    value = _scalar(node)
+    quote_style(value)  # ValueError says what to write
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("name", (("en", "The Indus Ledger"),), "{en: The Indus Ledger, ur: انڈس لیجر}",
             "the publication's name, per language (masthead, running header, metadata)", _names),
@@ -259,6 +266,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("urdu_dates", "cldr", "newspaper",
             "Urdu dates: cldr (14 اپریل، 2026) or newspaper, as Urdu papers print them (14 اپریل 2026ء)",
             _choice("cldr", "newspaper")),
+    Setting("quotes", "“”", "‘’",
+            "quotation marks of translated editions as the reader sees them, left and right of a quotation: “” "
+            "or ‘’ (the Pakistani newspaper habit), optionally followed by the inner pair; what a translator "
+            "types (\" ' or marks typed the English way round) is set to it", _quotes),
     Setting("partners", (), "[{name: gulf-daily, languages: [ur], deliver_to: sftp://ingest@partner.example:22/in, "
             "identity: ~/.ssh/pipeline_gulf_daily, known_hosts: ~/.ssh/known_hosts}]",
             "syndication partners `pipeline deliver` sends PDFs and ninjs to, over SFTP with a key kept outside "
@@ -290,6 +301,7 @@ class Config:
     base_url: str | None = None
     pdf_variant: str = "archival"
     urdu_dates: str = "cldr"
+    quotes: str = "“”"
     partners: tuple[Partner, ...] = field(default=(), repr=False)
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()

@@ -390,7 +390,13 @@ COPY_RULES = {
     "hyphen-full-stop": (["یہ خبر ہے -", "یہ خبر ہے-\nدوسری سطر۔"], ["کراچی-لاہور موٹروے۔", "صفحہ 3-4 دیکھیں۔"]),
     "punctuation-touching": (["خبر۔اگلی خبر۔", "کراچی،لاہور اور پشاور۔"], ["خبر۔ اگلی خبر۔", "کراچی، لاہور۔"]),
     "ascii-comma-list": (["نمبر 2, 3 اور 4 ہیں۔"], ["سال 2,000 روپے۔", "Price 2, 3", "نمبر 2، 3 اور 4 ہیں۔"]),
+    "replacement-character": (["کراچی میں \ufffdارش ہوئی۔"], ["کراچی میں بارش ہوئی۔", "نشان ￼ نہیں۔"]),
+    "mojibake": (["ال".encode().decode("cp1252") + " خبر۔", "ملک".encode().decode("latin-1") + " ہے۔"],
+                 ["Ørsted اور Ümit آئے۔", "Øresund پل۔", "کراچی۔"]),
 }
+# Letter names joined by ۔ are an abbreviation (PTI, SHO), not a full stop touching the next word.
+COPY_RULES["punctuation-touching"][1].extend(["پی۔ٹی۔آئی نے اعلان کیا۔", "ایس۔ایچ۔او موقع پر پہنچے۔"])
+COPY_RULES["punctuation-touching"][0].append("اعلان کیا۔پی ٹی آئی آئی۔")
 
 
 @pytest.mark.parametrize("code", sorted(COPY_RULES))
@@ -406,3 +412,28 @@ def test_missing_full_stop_stays_quiet_on_fields_that_take_none():
     for field in ("headline", "heading", "dateline", "link-title"):
         assert "missing-full-stop" not in {f.code for f in lint_urdu("ضلعی ریکارڈ", field=field)}
     assert "missing-full-stop" in {f.code for f in lint_urdu("یہ ایک جملہ ہے", field=None)}
+
+
+@pytest.mark.parametrize(("english", "urdu"), [
+    ("Photo: Akhtar Soomro", "تصویر: اختر سومرو"),  # a credit
+    ("A fisherman mends his net at Keti Bandar", "کیٹی بندر میں ایک ماہی گیر جال کی مرمت کر رہا ہے"),  # a caption
+    ("Mangrove saplings", "تمر کے پودے"),  # a list fragment
+    ("Key figures:", "اہم اعداد و شمار:"),
+])
+def test_missing_full_stop_stays_quiet_where_the_english_has_none(english, urdu):
+    assert "missing-full-stop" not in {f.code for f in lint_urdu(urdu, source=english)}
+
+
+@pytest.mark.parametrize("english", ["The port reopened on Monday.", "Will it rain?", 'He said: "We are ready."',
+                                     "Yields rose sharply (officials said).", "Prices rose.[^1]", "*It rained.*"])
+def test_missing_full_stop_fires_where_the_english_ends_a_sentence(english):
+    assert "missing-full-stop" in {f.code for f in lint_urdu("بندرگاہ پیر کو دوبارہ کھل گئی", source=english)}
+
+
+def test_fix_letters_moves_the_space_after_punctuation_when_the_next_word_touches():
+    fixed, changes = fix_letters("اس نے کہا ،وہ آئیں گے ۔پھر گئے ؟ہاں 5 ،6 اور 7 ۔", "latin")
+    assert fixed == "اس نے کہا، وہ آئیں گے۔ پھر گئے؟ ہاں 5، 6 اور 7۔"
+    assert any("moved after it" in c and c.startswith("4 ×") for c in changes)
+    assert any("removed" in c and c.startswith("1 ×") for c in changes)
+    assert "punctuation-touching" not in {f.code for f in lint_urdu(fixed)}
+    assert fix_letters("کہا، وہ آئے۔", "latin") == ("کہا، وہ آئے۔", [])

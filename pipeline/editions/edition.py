@@ -18,12 +18,13 @@ from markupsafe import Markup
 from pipeline.config import Config
 from pipeline.editions.pages import NO_PROVENANCE, NO_TEXT, EditionPage, Provenance
 from pipeline.errors import Problem
-from pipeline.languages import SOURCE_LANGUAGE
+from pipeline.languages import SOURCE_LANGUAGE, direction
 from pipeline.sources.articles import Article
 from pipeline.text import markdown as markup
 from pipeline.text.characters import convert_digits
 from pipeline.text.fonts import coverage, missing_problem_text
 from pipeline.text.localize import digit_system, format_date
+from pipeline.text.quotes import quote_style, set_quotes, set_quotes_in_tokens
 from pipeline.text.urdu import urdu_text_html
 from pipeline.translation.segments import (
     CORRECTION_CONTEXT,
@@ -89,6 +90,15 @@ def _drawable(translate: Translate, covered: frozenset[int], where: str, problem
     return checked
 
 
+def _house_quotes(translate: Translate, lang: str, config: Config) -> Translate:
+    """`translate` for plain-text fields (headline, byline, corrections...), with the house quotation marks."""
+    style, rtl = quote_style(config.quotes), direction(lang) == "rtl"
+
+    def quoted(context: str | None, source: str) -> str:
+        return set_quotes([translate(context, source)], style, rtl)[0] or ""
+    return quoted
+
+
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
                   alternates: tuple[tuple[str, str], ...] = (),
                   provenance: Provenance = NO_PROVENANCE) -> EditionResult:
@@ -104,6 +114,8 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         tokens, env = markup.parse(text, (lambda source, env: translate(context, normalize(source, env)))
                                    if translated else None,
                                    title=lambda title: translate(TITLE_CONTEXT, normalize(title)))
+        if translated:
+            set_quotes_in_tokens(tokens, quote_style(config.quotes), direction(lang) == "rtl")
         res = markup.Resources(root=config.root, base_dir=config.articles_dir,
                                where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
                                line_offset=None if translated else line_offset, field=field_name)
@@ -118,6 +130,8 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     note_html = render_markdown(article.editorial_note, NOTE_CONTEXT, article.note_line, "editorial_note") \
         if article.editorial_note and not article.withdrawn else ""
 
+    if translate is not identity:
+        translate = _house_quotes(translate, lang, config)
     fields = {ctx: translate(ctx, normalize(value)) if value else "" for ctx, value in field_values(article).items()}
     page = EditionPage(
         slug=article.slug,

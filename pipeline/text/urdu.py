@@ -44,6 +44,9 @@ _URDU_PUNCTUATION = "۔،؟؛"
 #: Spaces before ۔ ، ؟ ؛ (a tatweel in between does not hide them: removing it would bring them back).
 _SPACE_BEFORE_PUNCTUATION_RE = re.compile(f"[ \u00a0]+(?=\u0640*[{_URDU_PUNCTUATION}])")
 _TATWEEL = "\u0640"
+#: A space before the punctuation and none after it, before the next word: the space belongs after it.
+_SPACE_MOVES_RE = re.compile(f"[ \u00a0]+(\u0640*[{_URDU_PUNCTUATION}])"
+                             "(?=[\u0621-\u064a\u0671-\u06d3\u06f0-\u06ff0-9])")
 
 # --- What goes into a dir="ltr" span --------------------------------------------------------------------------
 # Latin letters: ASCII, Latin-1 (without × and ÷), Latin Extended-A/B and Latin Extended Additional.
@@ -186,6 +189,18 @@ _ASCII_TO_URDU_PUNCTUATION = {
 }
 
 
+#: How an English sentence ends: . ! ? or … , then perhaps closing quotes, brackets and emphasis marks.
+_FOOTNOTE_MARKS_RE = re.compile(r"(?:\[\^[^\]\s]+\])+\s*$")
+_ENGLISH_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]*_]*\s*$")
+
+
+def takes_full_stop(source: str | None) -> bool:
+    """Whether a translation of `source` should end with a full stop: only where the English sentence does.
+    Captions, credits, list fragments and labels end without one in English, and in Urdu too. Without a
+    source (standalone lint) every body paragraph is taken to be a sentence."""
+    return source is None or bool(_ENGLISH_SENTENCE_END_RE.search(_FOOTNOTE_MARKS_RE.sub("", source)))
+
+
 def _missing_full_stops(text: str) -> int:
     count = 0
     for paragraph in re.split(r"\n[ \t]*\n", text):
@@ -199,7 +214,17 @@ _ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
 _BARREE_IN_WORD_RE = re.compile(f"\u06d2(?=[{_ARABIC_LETTER}])")
 _ASCII_QUOTE_RE = re.compile(f"(?<=[{_ARABIC_LETTER}])[\"']|[\"'](?=[{_ARABIC_LETTER}])")
 _HYPHEN_STOP_RE = re.compile(f"[{_ARABIC_LETTER}] ?-(?= *(?:\n|$))")
-_TOUCHING_RE = re.compile(f"[\u06d4\u060c\u061f\u061b](?=[{_ARABIC_LETTER}])")
+_TOUCHING_RE = re.compile(f"(?P<before>[{_ARABIC_LETTER}]*)[\u06d4\u060c\u061f\u061b]"
+                          f"(?=(?P<after>[{_ARABIC_LETTER}]+))")
+#: Urdu names of Latin letters: "پی۔ٹی۔آئی" (PTI) and "ایس۔ایچ۔او" (SHO) write an abbreviation with ۔ between
+#: them, which is not a full stop touching the next word.
+_LETTER_NAMES = frozenset("اے بی سی ڈی ای ایف جی ایچ آئی جے کے ایل ایم این او پی کیو آر ایس ٹی یو وی ڈبلیو ایکس وائی "
+                          "زیڈ زی".split())
+_REPLACEMENT = "\ufffd"
+#: UTF-8 Urdu read as Windows-1252 or Latin-1: "Ø§Ù„" for "ال" (Ø/Ù/Ú/Û and a second byte).
+_MOJIBAKE_RE = re.compile("[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+                          "\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
+                          "\u203a\u20ac\u2122]")
 _NUMBER_LIST_RE = re.compile(r"\d, +\d")
 
 
@@ -223,7 +248,10 @@ def _lint_copy(text: str, add: Callable[[str, str, str], None]) -> None:
         add("ascii-quote", f"ASCII quotation mark \" or ' against Urdu text{_times(n)}: use “ ” (or ‘ ’)", "flag")
     if n := len(_HYPHEN_STOP_RE.findall(text)):
         add("hyphen-full-stop", f"a hyphen - ends an Urdu sentence{_times(n)}: use the full stop ۔ (U+06D4)", "flag")
-    if n := len(_TOUCHING_RE.findall(text)):
+    touching = [m for m in _TOUCHING_RE.finditer(text)
+                if not (m.group().endswith("\u06d4") and m.group("before") in _LETTER_NAMES
+                        and m.group("after") in _LETTER_NAMES)]
+    if n := len(touching):
         add("punctuation-touching", f"۔ ، ؟ or ؛ touches the next word{_times(n)}: put a space after it", "flag")
     if _is_arabic_letter(next((c for c in text if _is_arabic_letter(c)), " ")) and \
             (n := len(_NUMBER_LIST_RE.findall(text))):
@@ -231,8 +259,19 @@ def _lint_copy(text: str, add: Callable[[str, str, str], None]) -> None:
                                 "(U+060C)", "flag")
 
 
-def lint_urdu(text: str, *, field: str | None = None) -> list[Finding]:
-    """The Unicode hygiene checklist applied to one text: one Finding per kind of problem."""
+def _lint_damage(text: str, add: Callable[[str, str, str], None]) -> None:
+    """Characters that say the text was damaged on its way here: no font should be asked to draw them."""
+    if n := text.count(_REPLACEMENT):
+        add("replacement-character", f"replacement character � (U+FFFD){_times(n)}: a letter was lost when the "
+                                     "copy was converted; retype it from the original", "flag")
+    if n := len(_MOJIBAKE_RE.findall(text)):
+        add("mojibake", f"Urdu read in the wrong encoding (such as Ø§Ù„ for ال){_times(n)}: convert the "
+                        "original file from UTF-8 again instead of pasting this text", "flag")
+
+
+def lint_urdu(text: str, *, field: str | None = None, source: str | None = None) -> list[Finding]:
+    """The Unicode hygiene checklist applied to one text: one Finding per kind of problem. With `source`
+    (the English the text translates), "missing ۔" asks for a full stop only where the English has one."""
     findings: list[Finding] = []
 
     def add(code: str, message: str, action: str) -> None:
@@ -279,10 +318,11 @@ def lint_urdu(text: str, *, field: str | None = None) -> list[Finding]:
                  f"use Urdu {_ASCII_TO_URDU_PUNCTUATION[ch][1]}" for ch, n in sorted(punctuation.items())]
         add("ascii-punctuation", "; ".join(parts), "flag")
     _lint_copy(text, add)
+    _lint_damage(text, add)
     if not unicodedata.is_normalized("NFC", text):
         add("not-nfc", "text is not in Unicode NFC (e.g. a letter and its hamza as two characters): "
                        "normalise to NFC", "fix")
-    if field not in NO_FULL_STOP_FIELDS and (n := _missing_full_stops(text)):
+    if field not in NO_FULL_STOP_FIELDS and takes_full_stop(source) and (n := _missing_full_stops(text)):
         where = f" ({n} paragraphs)" if n > 1 else ""
         add("missing-full-stop", f"no Urdu full stop ۔ (U+06D4) at the end{where}: add one", "flag")
     return findings
@@ -327,7 +367,10 @@ def fix_letters(text: str, digits: str, *, field: str | None = None) -> tuple[st
         table, target = (_ARABIC_INDIC_TO_URDU, "۰–۹") if digits == "urdu" else (_ARABIC_INDIC_TO_LATIN, "0–9")
         text = text.translate(table)
         changes.append(f"{n} × Arabic-Indic digit ٠–٩ → {target}")
+    text, moved = _SPACE_MOVES_RE.subn(r"\1 ", text)  # "کہا ،وہ" -> "کہا، وہ": the space moves, not goes
     text, n = _SPACE_BEFORE_PUNCTUATION_RE.subn("", text)
+    if moved:
+        changes.append(f"{moved} × space before ۔ ، ؟ ؛ moved after it (the next word touched it)")
     if n:
         changes.append(f"{n} × space before ۔ ، ؟ ؛ removed")
     if field != "headline" and (n := text.count(_TATWEEL)):

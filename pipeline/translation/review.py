@@ -296,7 +296,7 @@ def review(config: Config, slug: str | None, lang: str, reviewer: str, ask: Call
             say(f"  finding: {visible(difference)}")
         if seg.kind == "verbatim":
             say("  (code and link addresses the Urdu edition shows exactly as the English has them)")
-        for finding in (lint_urdu(state.translation, field=seg.lint_field)
+        for finding in (lint_urdu(state.translation, field=seg.lint_field, source=seg.source)
                         if lang == "ur" and seg.kind != "verbatim" else []):
             say(f"  lint ({finding.action}): {visible(finding.message)}")
         answer = ask("approve (a), skip (s) or stop (q)?").strip().lower()[:1]
