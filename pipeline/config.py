@@ -266,6 +266,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("urdu_dates", "cldr", "newspaper",
             "Urdu dates: cldr (14 اپریل، 2026) or newspaper, as Urdu papers print them (14 اپریل 2026ء)",
             _choice("cldr", "newspaper")),
+    Setting("urdu_dateline", "header", "inline",
+            "where the Urdu dateline stands: header (above the headline, as in English) or inline, the way Urdu "
+            "papers print it, at the start of the first paragraph: کراچی (نادیہ بلوچ)", _choice("header", "inline")),
     Setting("quotes", "“”", "‘’",
             "quotation marks of translated editions as the reader sees them, left and right of a quotation: “” "
             "or ‘’ (the Pakistani newspaper habit), optionally followed by the inner pair; what a translator "
@@ -302,6 +305,7 @@ class Config:
     pdf_variant: str = "archival"
     urdu_dates: str = "cldr"
     quotes: str = "“”"
+    urdu_dateline: str = "header"
     partners: tuple[Partner, ...] = field(default=(), repr=False)
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ images the page needs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from pipeline.text.characters import convert_digits
 from pipeline.text.fonts import coverage, missing_problem_text
 from pipeline.text.localize import digit_system, format_date
 from pipeline.text.quotes import quote_style, set_quotes, set_quotes_in_tokens
+from pipeline.text.runts import tie_last_words
 from pipeline.text.urdu import urdu_text_html
 from pipeline.translation.segments import (
     CORRECTION_CONTEXT,
@@ -99,6 +101,16 @@ def _house_quotes(translate: Translate, lang: str, config: Config) -> Translate:
     return quoted
 
 
+def _inline_dateline(body_html: str, place: str, author: str, text_html: TextHtml) -> str | None:
+    """The body with the dateline the way Urdu papers print it, "کراچی (نادیہ بلوچ)" at the start of the first
+    paragraph; None when the body does not start with a paragraph (the dateline then stays in the header)."""
+    if not body_html.startswith("<p>"):
+        return None
+    city = re.split("[،,]", place, maxsplit=1)[0].strip()  # "کراچی، سندھ، پاکستان": the city
+    credit = f"{city} ({author})" if author else city
+    return f'<p><span class="dateline-inline">{text_html(credit)}</span> {body_html[3:]}'
+
+
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
                   alternates: tuple[tuple[str, str], ...] = (),
                   provenance: Provenance = NO_PROVENANCE) -> EditionResult:
@@ -116,6 +128,7 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
                                    title=lambda title: translate(TITLE_CONTEXT, normalize(title)))
         if translated:
             set_quotes_in_tokens(tokens, quote_style(config.quotes), direction(lang) == "rtl")
+            tie_last_words(tokens)
         res = markup.Resources(root=config.root, base_dir=config.articles_dir,
                                where=f"translations/{lang}/{article.slug}.po" if translated else article.path,
                                line_offset=None if translated else line_offset, field=field_name)
@@ -133,18 +146,20 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     if translate is not identity:
         translate = _house_quotes(translate, lang, config)
     fields = {ctx: translate(ctx, normalize(value)) if value else "" for ctx, value in field_values(article).items()}
+    inline = _inline_dateline(body_html, fields["dateline"], fields["byline.author"], text_html) \
+        if lang == "ur" and config.urdu_dateline == "inline" else None
     page = EditionPage(
         slug=article.slug,
         lang=lang,
         headline=fields["headline"],
         headline_html=Markup(text_html(fields["headline"])),
-        dateline_html=Markup(text_html(fields["dateline"])),
+        dateline_html=Markup(text_html(fields["dateline"])) if inline is None else Markup(""),
         author=fields["byline.author"],
         author_html=Markup(text_html(fields["byline.author"])),
         location_html=Markup(text_html(fields["byline.location"])) if fields["byline.location"] else Markup(""),
         date_iso=article.date.isoformat(),
         date_display=format_date(article.date, lang, config.digits, config.urdu_dates),
-        body_html=Markup(body_html),
+        body_html=Markup(body_html if inline is None else inline),
         note_html=Markup(note_html),
         summary=fields["summary"] if not article.withdrawn else "",
         # tags are English words: never on a page in another language around the catalog

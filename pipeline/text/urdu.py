@@ -36,6 +36,7 @@ _LTR_OPEN = '<span dir="ltr" lang="en">'
 _LTR_CLOSE = "</span>"
 
 _ARABIC_INDIC_TO_LATIN = str.maketrans(DIGITS["arabic-indic"], DIGITS["latin"])
+_URDU_TO_LATIN = str.maketrans(DIGITS["urdu"] + DIGITS["arabic-indic"], DIGITS["latin"] * 2)
 _ARABIC_INDIC_TO_URDU = str.maketrans(DIGITS["arabic-indic"], DIGITS["urdu"])
 _ARABIC_INDIC_RE = re.compile(f"[{DIGITS['arabic-indic']}]")
 _BIDI_CONTROL_RE = re.compile(f"[{BIDI_CONTROLS}]")
@@ -107,7 +108,25 @@ def _ltr_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _house_digits(text: str, digits: str) -> str:
-    return convert_digits(text, digits)
+    return convert_digits(_number_lists(text), digits)
+
+
+#: Digits joined by ASCII commas without spaces: one number (1,250 or the lakh grouping 1,50,000) or a list.
+_COMMA_JOINED_RE = re.compile(r"(?<![\d,])\d+(?:,\d+)+(?![\d,])")
+_GROUPED_NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3}")
+
+
+def is_number_list(digits_and_commas: str) -> bool:
+    """Whether "12,15,20" is a list (the bidi algorithm would set it left to right, as one number, and an Urdu
+    reader would read it backwards) rather than a number grouped in thousands or lakhs."""
+    return not _GROUPED_NUMBER_RE.fullmatch(digits_and_commas)
+
+
+def _number_lists(text: str) -> str:
+    """Lists of numbers joined by ASCII commas, "12,15,20", set with the Urdu comma, "12، 15، 20", so that
+    the list reads right to left like the words around it."""
+    return _COMMA_JOINED_RE.sub(lambda m: m.group().replace(",", "، ") if is_number_list(m.group()) else m.group(),
+                                text)
 
 
 def urdu_text_html(text: str, digits: str) -> str:
@@ -225,7 +244,7 @@ _REPLACEMENT = "\ufffd"
 _MOJIBAKE_RE = re.compile("[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
                           "\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
                           "\u203a\u20ac\u2122]")
-_NUMBER_LIST_RE = re.compile(r"\d, +\d")
+_NUMBER_LIST_RE = re.compile(r"\d, +\d|(?<![\d,])\d+(?:,\d+)+(?![\d,])")
 
 
 def _lint_arabic_letters(text: str, add: Callable[[str, str, str], None]) -> None:
@@ -254,7 +273,8 @@ def _lint_copy(text: str, add: Callable[[str, str, str], None]) -> None:
     if n := len(touching):
         add("punctuation-touching", f"۔ ، ؟ or ؛ touches the next word{_times(n)}: put a space after it", "flag")
     if _is_arabic_letter(next((c for c in text if _is_arabic_letter(c)), " ")) and \
-            (n := len(_NUMBER_LIST_RE.findall(text))):
+            (n := len([m for m in _NUMBER_LIST_RE.findall(text.translate(_URDU_TO_LATIN))
+                       if " " in m or is_number_list(m)])):
         add("ascii-comma-list", f"numbers in a list joined by an ASCII comma{_times(n)}: use the Urdu comma ، "
                                 "(U+060C)", "flag")
 
