@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
@@ -388,7 +389,8 @@ def test_fix_letters_properties(text):
 
 COPY_RULES = {
     "barree-in-word": (["اسکولےکھلے۔", "بچےکی کتاب۔"], ["بچے کی کتاب۔", "وہ آئے۔"]),
-    "ascii-quote": (['اس نے "ہاں" کہا۔', "اس نے 'نہیں' کہا۔"], ["اس نے “ہاں” کہا۔", 'He said "yes" (KPT).']),
+    "ascii-quote": (['اس نے "ہاں" کہا۔', "اس نے 'نہیں' کہا۔", 'اس نے " ہاں " کہا۔', 'کہا "Yes" اور چلے گئے۔'],
+                    ["اس نے “ہاں” کہا۔", 'He said "yes" (KPT).', "O'Brien نے کہا۔", "don't کا مطلب۔"]),
     "hyphen-full-stop": (["یہ خبر ہے -", "یہ خبر ہے-\nدوسری سطر۔"], ["کراچی-لاہور موٹروے۔", "صفحہ 3-4 دیکھیں۔"]),
     "punctuation-touching": (["خبر۔اگلی خبر۔", "کراچی،لاہور اور پشاور۔"], ["خبر۔ اگلی خبر۔", "کراچی، لاہور۔"]),
     "ascii-comma-list": (["نمبر 2, 3 اور 4 ہیں۔", "نمبر 12,15,20 ہیں۔", "نمبر ۱۲,۱۵ ہیں۔"],
@@ -449,3 +451,56 @@ def test_a_comma_joined_list_of_numbers_reads_right_to_left_and_grouped_numbers_
     for number in ("1,250", "1,50,000", "12,345,678", "2018"):
         assert urdu_text_html(f"قیمت {number} روپے۔", "latin") == f"قیمت {number} روپے۔"
     assert ltr("https://x.example/a?ids=1,2,3") in urdu_text_html("دیکھیں https://x.example/a?ids=1,2,3 ۔", "latin")
+
+
+# --- Lint on whole copy: every defect agency copy brings is found, clean copy gives no finding ---------------------
+CLEAN_COPY = (
+    "شہر کی بندرگاہ پر نئی کرینیں نصب ہونے کے بعد جہازوں سے سامان اتارنے کا وقت کم ہو گیا ہے۔",
+    "مقامی تاجروں کا کہنا ہے کہ برآمدات میں اضافہ متوقع ہے، تاہم چھوٹے کاروباری ابھی تک محتاط ہیں۔",
+    "محکمۂ موسمیات نے آئندہ ہفتے ساحلی علاقوں میں تیز ہواؤں اور ہلکی بارش کی پیش گوئی کی ہے۔",
+    "وزیر نے کہا “ہم اس منصوبے کو 2027ء تک مکمل کر لیں گے” اور صحافیوں کے سوالات کے جواب دیے۔",
+    "Karachi Port Trust کے ترجمان نے بتایا کہ برتھ نمبر 12، 15 اور 20 دوبارہ کھول دی گئی ہیں۔",
+    "پی۔ٹی۔آئی کے رہنما نے پریس کانفرنس میں کہا کہ قیمتیں 1,250 روپے تک پہنچ گئی ہیں۔",
+    "اسٹاک ایکسچینج میں کاروبار کے اختتام پر انڈیکس میں معمولی اضافہ دیکھا گیا؟",
+)
+# (code the lint must report, how agency copy damages a clean sentence)
+DEFECTS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("arabic-kaf", lambda s: s.replace("ک", "ك", 1)),
+    ("arabic-yeh", lambda s: s.replace("ی", "ي", 1)),
+    ("presentation-form", lambda s: s.replace("ن", "ﻥ", 1)),
+    ("not-nfc", lambda s: s.replace("ہ", "ہ", 1) + " آ".replace("آ", "ا\u0653") + "۔"),
+    ("barree-in-word", lambda s: re.sub("ی(?=[\u0621-\u064a\u0671-\u06d3])", "ے", s, count=1)),
+    ("replacement-character", lambda s: s.replace("ر", "\ufffd", 1)),
+    ("ascii-quote", lambda s: '"' + s[:-1] + '"' + s[-1]),
+    ("hyphen-full-stop", lambda s: s[:-1] + " -"),
+    ("punctuation-touching", lambda s: s[:-1] + "۔پھر بات ختم ہوئی۔"),
+    ("space-before-punctuation", lambda s: s[:-1] + " " + s[-1]),
+    ("ascii-comma-list", lambda s: s[:-1] + " نمبر 3, 4 اور 5۔"),
+    ("ascii-punctuation", lambda s: s[:-1] + "."),
+    ("arabic-heh", lambda s: s.replace("ہ", "ه", 1)),
+    ("tatweel", lambda s: s.replace("ک", "کـ", 1)),
+    ("bidi-control", lambda s: "\u202b" + s),
+    ("mojibake", lambda s: s[:20] + "خبر".encode().decode("cp1252") + s[20:]),
+)
+
+
+def test_clean_copy_gives_no_finding():
+    for sentence in CLEAN_COPY:
+        assert lint_urdu(sentence, source="An English sentence.") == [], sentence
+
+
+@pytest.mark.parametrize(("code", "damage"), DEFECTS, ids=[code for code, _d in DEFECTS])
+def test_lint_finds_every_defect_agency_copy_brings_in_every_sentence(code, damage):
+    for sentence in CLEAN_COPY:
+        dirty = damage(sentence)
+        assert dirty != sentence
+        assert code in {f.code for f in lint_urdu(dirty, source="An English sentence.")}, dirty
+
+
+def test_fix_letters_never_makes_more_touching_punctuation_than_it_found():
+    touching = re.compile("[۔،؟؛](?=[\u0621-\u06ff])")
+    for code, damage in DEFECTS:
+        for sentence in CLEAN_COPY:
+            dirty = damage(sentence)
+            fixed, _changes = fix_letters(dirty, "latin")
+            assert len(touching.findall(fixed)) <= len(touching.findall(dirty)), (code, dirty, fixed)

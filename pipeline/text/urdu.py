@@ -200,6 +200,17 @@ def _ascii_punctuation(text: str) -> Counter[str]:
     return found
 
 
+def _ascii_quotes(text: str) -> int:
+    """ASCII " and ' used as quotation marks in Urdu text: outside Latin runs, URLs and e-mail addresses (where
+    ' is an apostrophe: O'Brien), in a text with at least one Arabic-script letter."""
+    if not any(_is_arabic_letter(ch) for ch in text):
+        return 0
+    protected = set()
+    for start, end, _kind in _ltr_spans(text.translate(_ARABIC_INDIC_TO_LATIN)):
+        protected.update(range(start, end))
+    return sum(1 for i, ch in enumerate(text) if ch in "\"'" and i not in protected)
+
+
 _ASCII_TO_URDU_PUNCTUATION = {
     ".": ("full stop", "full stop ۔ (U+06D4)"),
     ",": ("comma", "comma ، (U+060C)"),
@@ -231,7 +242,6 @@ def _missing_full_stops(text: str) -> int:
 
 _ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
 _BARREE_IN_WORD_RE = re.compile(f"\u06d2(?=[{_ARABIC_LETTER}])")
-_ASCII_QUOTE_RE = re.compile(f"(?<=[{_ARABIC_LETTER}])[\"']|[\"'](?=[{_ARABIC_LETTER}])")
 _HYPHEN_STOP_RE = re.compile(f"[{_ARABIC_LETTER}] ?-(?= *(?:\n|$))")
 _TOUCHING_RE = re.compile(f"(?P<before>[{_ARABIC_LETTER}]*)[\u06d4\u060c\u061f\u061b]"
                           f"(?=(?P<after>[{_ARABIC_LETTER}]+))")
@@ -263,7 +273,7 @@ def _lint_copy(text: str, add: Callable[[str, str, str], None]) -> None:
     if n := len(_BARREE_IN_WORD_RE.findall(text)):
         add("barree-in-word", f"ے (U+06D2) inside a word{_times(n)}: a legacy-encoding artefact; "
                               "use ی (U+06CC) there", "flag")
-    if n := len(_ASCII_QUOTE_RE.findall(text)):
+    if n := _ascii_quotes(text):
         add("ascii-quote", f"ASCII quotation mark \" or ' against Urdu text{_times(n)}: use “ ” (or ‘ ’)", "flag")
     if n := len(_HYPHEN_STOP_RE.findall(text)):
         add("hyphen-full-stop", f"a hyphen - ends an Urdu sentence{_times(n)}: use the full stop ۔ (U+06D4)", "flag")
@@ -369,7 +379,8 @@ def fix_letters(text: str, digits: str, *, field: str | None = None) -> tuple[st
     """Apply the "fix" rows of the hygiene table; return the new text and what changed ([] when nothing did).
 
     Order: presentation forms (NFKC on those characters only), ك→ک, ي/ى→ی, Arabic-Indic digits to the house
-    digits, no space before ۔ ، ؟ ؛, no tatweel (kept in headlines, where lint only flags it), NFC. The text is
+    digits, no tatweel (kept in headlines, where lint only flags it; removing it may bring a space next to the
+    punctuation), no space before ۔ ، ؟ ؛ (moved after it when the next word touched it), NFC. The text is
     also NFC-composed first, so that a decomposed ئ (ي + hamza above) is not turned into ی + hamza."""
     _check_digits(digits)
     changes: list[str] = []
@@ -387,15 +398,15 @@ def fix_letters(text: str, digits: str, *, field: str | None = None) -> tuple[st
         table, target = (_ARABIC_INDIC_TO_URDU, "۰–۹") if digits == "urdu" else (_ARABIC_INDIC_TO_LATIN, "0–9")
         text = text.translate(table)
         changes.append(f"{n} × Arabic-Indic digit ٠–٩ → {target}")
+    if field != "headline" and (n := text.count(_TATWEEL)):
+        text = text.replace(_TATWEEL, "")
+        changes.append(f"{n} × tatweel ـ removed")
     text, moved = _SPACE_MOVES_RE.subn(r"\1 ", text)  # "کہا ،وہ" -> "کہا، وہ": the space moves, not goes
     text, n = _SPACE_BEFORE_PUNCTUATION_RE.subn("", text)
     if moved:
         changes.append(f"{moved} × space before ۔ ، ؟ ؛ moved after it (the next word touched it)")
     if n:
         changes.append(f"{n} × space before ۔ ، ؟ ؛ removed")
-    if field != "headline" and (n := text.count(_TATWEEL)):
-        text = text.replace(_TATWEEL, "")
-        changes.append(f"{n} × tatweel ـ removed")
     final = unicodedata.normalize("NFC", text)
     if nfc_changed or final != text:
         changes.append("normalised to Unicode NFC")
