@@ -196,6 +196,7 @@ def build_command(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str
             "written": report.written, "unchanged": report.unchanged, "kept": report.kept,
             "rendered_pdfs": report.rendered_pdfs, "held": [str(h) for h in report.held], "failed": report.failed,
             "seconds": report.seconds, "peak_worker_kb": report.peak_worker_kb,
+            "listing_pages_written": report.listing_pages_written(),
         }, indent=1))
     _show(report, strict)
 
@@ -220,8 +221,10 @@ def _show(report: BuildReport, strict: bool) -> None:
     for notice in report.notices:
         click.echo(f"notice: {notice}", err=True)
     skipped = report.kept + len(report.unchanged)
-    click.echo(f"built {report.rendered_pdfs} PDFs, wrote {len(report.written)} files, skipped {skipped} unchanged; "
-               f"held {len(report.held)}, failed {len(report.failed)}; {report.seconds:.2f} s")
+    listings = report.listing_pages_written()
+    lists = f" ({', '.join(f'{n} {lang} listing pages' for lang, n in sorted(listings.items()))})" if listings else ""
+    click.echo(f"built {report.rendered_pdfs} PDFs, wrote {len(report.written)} files{lists}, skipped {skipped} "
+               f"unchanged; held {len(report.held)}, failed {len(report.failed)}; {report.seconds:.2f} s")
     if report.problems:
         _warn(report.warnings, strict=False)
         raise ProblemsFound(report.problems)

@@ -246,6 +246,15 @@ def _self_review(node: yaml.Node) -> Value:
     return tuple(sorted(lang for lang, v in chosen.items() if v == "allowed"))
 
 
+def _count(low: int, high: int) -> Callable[[yaml.Node], Value]:
+    def read(node: yaml.Node) -> Value:
+        value = _scalar(node)
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+    return read
+
+
 def _quotes(node: yaml.Node) -> Value:
     value = _scalar(node)
     quote_style(value)  # ValueError says what to write
@@ -273,6 +282,8 @@ SETTINGS: tuple[Setting, ...] = (
             "quotation marks of translated editions as the reader sees them, left and right of a quotation: “” "
             "or ‘’ (the Pakistani newspaper habit), optionally followed by the inner pair; what a translator "
             "types (\" ' or marks typed the English way round) is set to it", _quotes),
+    Setting("per_page", "30", "30", "stories on each archive page (index, month and tag pages)", _count(5, 500)),
+    Setting("feed_entries", "50", "50", "the newest stories each Atom feed carries", _count(1, 1000)),
     Setting("partners", (), "[{name: gulf-daily, languages: [ur], deliver_to: sftp://ingest@partner.example:22/in, "
             "identity: ~/.ssh/pipeline_gulf_daily, known_hosts: ~/.ssh/known_hosts}]",
             "syndication partners `pipeline deliver` sends PDFs and ninjs to, over SFTP with a key kept outside "
@@ -306,6 +317,8 @@ class Config:
     urdu_dates: str = "cldr"
     quotes: str = "“”"
     urdu_dateline: str = "header"
+    per_page: str = "30"
+    feed_entries: str = "50"
     partners: tuple[Partner, ...] = field(default=(), repr=False)
     reviewers: Reviewers | None = None  # None: not set, anyone may approve
     self_review: tuple[str, ...] = ()

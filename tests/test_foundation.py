@@ -498,7 +498,7 @@ def test_installs_are_locked_with_hashes_and_the_lock_is_in_the_cache_key(monkey
 
 
 def test_a_no_op_publish_renders_no_index_page(make_site, monkeypatch):
-    from pipeline.build import indexes
+    from pipeline.build import indexes, listings
 
     root = make_site({"articles/x.md": article_text()}, english_only=True)
     assert run(root, "publish").exit_code == 0
@@ -506,7 +506,7 @@ def test_a_no_op_publish_renders_no_index_page(make_site, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("an index was rendered again")
 
-    monkeypatch.setattr(indexes, "render_index", fail)
+    monkeypatch.setattr(listings, "render_listing", fail)
     monkeypatch.setattr(indexes, "render_landing", fail)
     result = run(root, "publish")
     assert result.exit_code == 0 and "wrote 0 files" in result.output

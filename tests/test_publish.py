@@ -161,7 +161,8 @@ def test_stdout_carries_only_the_report_and_progress_is_silent_outside_a_termina
     assert result.exit_code == 0
     # not a terminal: no progress at all; only the one notice that partner formats need base_url
     assert [line[:7] for line in result.stderr.splitlines()] == ["notice:"]
-    assert re.fullmatch(r"built 2 PDFs, wrote \d+ files, skipped \d+ unchanged; held 0, failed 0; [\d.]+ s\n",
+    assert re.fullmatch(r"built 2 PDFs, wrote \d+ files \(\d+ en listing pages\), skipped \d+ unchanged; "
+                        r"held 0, failed 0; [\d.]+ s\n",
                         result.stdout)
     (root / "articles" / "a.md").write_text(article_text(headline="Changed"))
     (root / "articles" / "b.md").write_text(article_text(headline="Changed too"))

@@ -2,9 +2,11 @@
 
 In: the manifest (every published edition's index entry), the languages online, the interface
 strings, and what the previous build recorded of these pages.
-Out: `dist/<lang>/index.html` (newest first, with the same escaping, bidi isolation and digits as
-the article pages) and `dist/index.html`, written through the build's `Writer`; a page whose inputs
-hash the same as last time and is intact on disk is not rendered again.
+Out: each language's listing pages (`pipeline.build.listings`: the front, archive pages numbered from the
+oldest story, month and tag pages, the page of all tags; same escaping, bidi isolation and digits as the
+article pages), `dist/index.html`, the feeds and the sitemap, written through the build's `Writer`; a page
+whose inputs hash the same as last time and is intact on disk is not rendered again, and a listing page no
+longer made is removed.
 """
 
 from __future__ import annotations
@@ -16,19 +18,18 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from markupsafe import Markup
-
 from pipeline.build.cache import Manifest
+from pipeline.build.listings import Story, listing_pages
 from pipeline.build.outputs import Output, Writer, intact
 from pipeline.config import Config
-from pipeline.editions.edition import text_html_for
-from pipeline.editions.pages import IndexEntry, LandingPage
+from pipeline.editions.pages import LandingPage
 from pipeline.formats.feeds import Edition, atom_feed, sitemap
-from pipeline.formats.html import render_index, render_landing
+from pipeline.formats.html import render_landing
+from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
-from pipeline.text.localize import format_date
 
 Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
+LISTING_FORMATS = ("index", "page", "month", "tags", "tag")
 
 
 def _listed(out: Path, manifest: Manifest) -> Iterator[tuple[str, str, dict[str, str]]]:
@@ -40,49 +41,43 @@ def _listed(out: Path, manifest: Manifest) -> Iterator[tuple[str, str, dict[str,
             yield lang, slug, info
 
 
-def _entries(config: Config, out: Path, lang: str, manifest: Manifest) -> list[IndexEntry]:
-    """Every edition of the language that is on disk, new ones and kept ones, newest first."""
-    text_html = text_html_for(lang, config)
-    entries = []
-    for entry_lang, slug, info in _listed(out, manifest):
-        if entry_lang != lang:
-            continue
+def _stories(out: Path, manifest: Manifest) -> dict[str, list[Story]]:
+    """lang -> its listed stories, oldest first."""
+    found: dict[str, list[Story]] = {}
+    for lang, slug, info in _listed(out, manifest):
         try:
-            date = dt.date.fromisoformat(str(info.get("date", "")))
+            date = dt.date.fromisoformat(str(info.get("date", ""))).isoformat()
         except ValueError:
             continue
-        href = Output("html", lang, slug).href_from(Output("index", lang))
-        entries.append(IndexEntry(slug=slug, href=href, headline=Markup(text_html(str(info.get("headline", slug)))),
-                                  dateline=Markup(text_html(str(info.get("dateline", "")))), date_iso=date.isoformat(),
-                                  date_display=format_date(date, lang, config.digits, config.urdu_dates),
-                                  summary=Markup(text_html(str(info.get("summary", ""))))))
-    entries.sort(key=lambda e: (e.date_iso, e.slug), reverse=True)
-    return entries
+        tags = tuple(t for t in str(info.get("tags", "")).split("\n") if t)
+        found.setdefault(lang, []).append(Story(slug, date, str(info.get("headline", slug)),
+                                                str(info.get("dateline", "")), str(info.get("summary", "")), tags))
+    for stories in found.values():
+        stories.sort(key=lambda s: (s.date, s.slug))
+    return found
 
 
 def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
                   translations: dict[str, gettext.NullTranslations], writer: Writer, old: Records,
                   held: frozenset[str] = frozenset()) -> Records:
-    """Each language's index and the landing page; returns what the cache should remember of them. The index
-    of a language in `held` (its interface strings wait) stays as it was."""
+    """Each language's listing pages and the landing page; returns what the cache should remember of them.
+    The pages of a language in `held` (its interface strings wait) stay as they were; a listing page this
+    build no longer makes (a month or tag left empty, a page emptied by a removal) is removed."""
     records: Records = {}
+    stories = _stories(out, manifest)
     for lang in langs:
         if lang in held:
-            if Output("index", lang).rel in old:
-                records[Output("index", lang).rel] = old[Output("index", lang).rel]
+            records.update({rel: r for rel, r in old.items() if _listing_lang(rel) == lang})
             continue
-        mine = {k: v for k, v in sorted(manifest.items()) if k.startswith(f"{lang}/")}
-        on_disk = [k for k in mine if (out / Output("html", *k.split("/", 1)).rel).is_file()]
-        source = digest(base, lang, json.dumps(mine, sort_keys=True, ensure_ascii=False), *on_disk)
-        output = Output("index", lang)
-
-        def page(lang: str = lang) -> bytes:
-            here = Output("index", lang)
-            others = [(other, Output("index", other).href_from(here)) for other in config.languages if other != lang]
-            entries = _entries(config, out, lang, manifest)
-            return render_index(lang, entries, others, config, translations[lang]).encode("utf-8")
-
-        records[output.rel] = _write_if_changed(writer, output, source, page, old)
+        others = [other for other in config.languages if other != lang]
+        names = _tag_names(stories.get(lang, []), lang)
+        for page in listing_pages(config, lang, stories.get(lang, []), names, others, base):
+            records[page.output.rel] = _write_if_changed(writer, page.output, page.source, functools.partial(
+                page.make, translations[lang]), old)
+    for rel in sorted(set(old) - set(records)):
+        output = Output.parse(rel)
+        if output is not None and output.format in LISTING_FORMATS and output.format != "index":
+            writer.remove(output)
     online = tuple(lang for lang in config.languages if (out / Output("index", lang).rel).is_file())
     landing = LandingPage(tuple((lang, config.name_for(lang), Output("index", lang).href_from(Output("landing")))
                                 for lang in online))
@@ -91,6 +86,17 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
     if config.base_url:
         records.update(_write_feeds(config, out, langs, base, manifest, writer, old, held))
     return records
+
+
+def _tag_names(stories: list[Story], lang: str) -> dict[str, str]:
+    """English tag -> its name in the language. Tags are English words: other languages get theirs through
+    review only (none yet)."""
+    return {tag: tag for story in stories for tag in story.tags} if lang == SOURCE_LANGUAGE else {}
+
+
+def _listing_lang(rel: str) -> str | None:
+    output = Output.parse(rel)
+    return output.lang if output is not None and output.format in LISTING_FORMATS else None
 
 
 def _editions(out: Path, manifest: Manifest) -> list[Edition]:
@@ -123,8 +129,10 @@ def _write_feeds(config: Config, out: Path, langs: tuple[str, ...], base: str, m
         mine = [e for e in editions if e.lang == lang]
         others = {slug: [e for e in group if e.lang != lang] for slug, group in by_slug.items()}
         output = Output("atom", lang)
-        records[output.rel] = _write_if_changed(writer, output, digest(source, lang), functools.partial(
-            atom_feed, lang, mine, others, config.base_url, config.name_for(lang), Output("index", lang).rel), old)
+        records[output.rel] = _write_if_changed(writer, output, digest(source, lang, config.feed_entries),
+                                                functools.partial(
+            atom_feed, lang, mine, others, config.base_url, config.name_for(lang), Output("index", lang).rel,
+            int(config.feed_entries)), old)
     indexes = [(lang, Output("index", lang).rel) for lang in config.languages
                if (out / Output("index", lang).rel).is_file()]
     records[Output("sitemap").rel] = _write_if_changed(writer, Output("sitemap"), digest(source, repr(indexes)),

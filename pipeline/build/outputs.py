@@ -26,12 +26,14 @@ _FIELDS = {"lang": "(?P<lang>" + "|".join(LANGUAGES) + ")", "slug": f"(?P<slug>{
            "name": f"(?P<name>{_NAME})"}
 
 
-def _pattern(path: str) -> re.Pattern[str]:
-    return re.compile("^" + re.escape(path).replace(r"\{", "{").replace(r"\}", "}").format(**_FIELDS) + "$")
+def _pattern(path: str, name: str | None = None) -> re.Pattern[str]:
+    fields = {**_FIELDS, "name": f"(?P<name>{name})"} if name else _FIELDS
+    return re.compile("^" + re.escape(path).replace(r"\{", "{").replace(r"\}", "}").format(**fields) + "$")
 
 
 # Fixed names (index.html) before patterns that could also match them (the slug "index" is reserved).
-_PATTERNS = [(name, _pattern(f.path)) for name, f in sorted(FORMATS.items(), key=lambda i: i[1].made_from == "edition")]
+_PATTERNS = [(name, _pattern(f.path, f.name_pattern))
+             for name, f in sorted(FORMATS.items(), key=lambda i: i[1].made_from == "edition")]
 
 
 @dataclass(frozen=True, order=True)
@@ -86,11 +88,17 @@ class Writer:
         self.unchanged.append(output.rel)
 
     def remove(self, output: Output) -> bool:
-        """Delete an output this pipeline wrote (never a link, a folder or anything else)."""
+        """Delete an output this pipeline wrote (never a link or anything else), and the folders its path
+        made that it leaves empty (a tag's folder; never one that still holds something)."""
         path = self.out / output.rel
         if path.is_symlink() or not path.is_file():
             return False
         path.unlink()
+        for depth in range(1, output.rel.count("/")):  # deepest first; the language's own folder stays
+            folder = self.out / output.rel.rsplit("/", depth)[0]
+            if folder.is_symlink() or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
         return True
 
 

@@ -33,7 +33,7 @@ from pipeline.build.cache import (
     save_manifest,
 )
 from pipeline.build.context import BuildContext
-from pipeline.build.indexes import write_indexes
+from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer, intact
 from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files
 from pipeline.build.task import Outcome, process_article, warm
@@ -73,6 +73,15 @@ class BuildReport:
     notices: list[str] = field(default_factory=list)  # said once, never a problem (not even with --strict)
     seconds: float = 0.0
     peak_worker_kb: int = 0
+
+    def listing_pages_written(self) -> dict[str, int]:
+        """lang -> how many of its listing pages (index, archive, month, tag pages) this build wrote anew."""
+        counts: dict[str, int] = {}
+        for rel in self.written:
+            output = Output.parse(rel)
+            if output is not None and output.format in LISTING_FORMATS:
+                counts[output.lang] = counts.get(output.lang, 0) + 1
+        return counts
 
 
 class Progress:

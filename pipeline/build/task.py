@@ -115,6 +115,8 @@ def _process(ctx: BuildContext, article: Article, inputs: ArticleInputs,
     for lang, edition in sorted(the_plan.editions.items()):
         if lang in ctx.langs:
             _write_edition(ctx, edition, media, old_outputs, writer, outcome)
+    for entry in outcome.manifest.values():  # the English tags, for the tag pages of every language
+        entry["tags"] = "\n".join(article.tags)
     outcome.written, outcome.unchanged = writer.written, writer.unchanged
     outcome.peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return outcome

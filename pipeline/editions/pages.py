@@ -72,6 +72,24 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
+class ListingView:
+    """One listing page as the template shows it: the language's index or one of its archive, month or tag
+    pages, or the page of all tags. Every href is relative to this page."""
+
+    kind: str  # "index", "month", "tag" or "tags"
+    title: Markup  # the month ("June 2026") or the tag, as HTML; empty for the index and the tags page
+    number: int  # 0: the listing's front; 1...: an archive page, numbered from the oldest story
+    entries: tuple[IndexEntry, ...]
+    newer_href: str | None  # rel="prev": newer stories
+    older_href: str | None  # rel="next": older stories
+    pages: tuple[tuple[int, str], ...]  # (number, href) of older pages to offer
+    index_href: str  # the language's front page
+    tags_href: str | None  # the page of all tags, when the language has tags
+    months: tuple[tuple[str, str, int], ...] = ()  # on the language's front: (month, href, stories)
+    tags: tuple[tuple[Markup, str, int], ...] = ()  # on the tags page: (tag, href, stories)
+
+
+@dataclass(frozen=True)
 class LandingPage:
     """The front door: one link per language that has an index online."""
 

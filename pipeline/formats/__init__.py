@@ -44,6 +44,7 @@ class Format:
     source: Callable[[EditionJob], str] | None = None  # edition formats: the key of what it is made from
     render: Render | None = None  # edition formats: the bytes
     needs_base_url: bool = False  # written only when publication.yaml sets base_url
+    name_pattern: str | None = None  # what {name} may be, where another format's paths could look the same
 
 
 def page_rel(lang: str, slug: str) -> str:
@@ -86,7 +87,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            source=_pdf_source, render=_pdf),
     Format("ninjs", "edition", "{lang}/{slug}.ninjs.json", "IPTC ninjs 3.1 metadata of the edition, for partners",
            source=lambda job: digest(_ninjs(job)[0]), render=_ninjs, needs_base_url=True),
-    Format("index", "language", "{lang}/index.html", "the list of a language's stories, newest first"),
+    Format("index", "language", "{lang}/index.html", "the front of a language's archive: the newest stories, "
+           "links to older pages, every month and the tags"),
+    Format("page", "language", "{lang}/page/{name}/index.html", "an archive page, numbered from the oldest "
+           "story, so that it never changes once complete", name_pattern=r"[1-9][0-9]*"),
+    Format("month", "language", "{lang}/{name}/index.html", "the stories of one month (2026/06), paginated the "
+           "same way", name_pattern=r"[0-9]{4}/[0-9]{2}(?:/page/[1-9][0-9]*)?"),
+    Format("tags", "language", "{lang}/tags/index.html", "every tag of the language with its number of stories"),
+    Format("tag", "language", "{lang}/tags/{name}/index.html", "the stories of one tag, paginated the same way",
+           name_pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/page/[1-9][0-9]*)?"),
     Format("atom", "language", "{lang}/feed.xml", "the Atom feed of a language's newest stories",
            needs_base_url=True),
     Format("sitemap", "publication", "sitemap.xml", "every page, with its language alternates",

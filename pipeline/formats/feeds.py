@@ -2,7 +2,7 @@
 
 In: the manifest (every published edition: headline, byline, dateline, date, summary), the publication's
 `base_url` and name per language, and the sizes of the PDFs on disk.
-Out: the bytes of `{lang}/feed.xml` (Atom, RFC 4287: the newest `FEED_ENTRIES` editions, newest first,
+Out: the bytes of `{lang}/feed.xml` (Atom, RFC 4287: the newest editions, `feed_entries` of them, newest first,
 each with the ninjs `uri` as its id, its page as `alternate`, the other-language editions as `alternate`
 with `hreflang`, and the PDF as `enclosure` with its length) and of `sitemap.xml` (every page, with
 `xhtml:link` language alternates). Both are written only when `base_url` is set: partners and search
@@ -22,7 +22,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "xml:lang"
-FEED_ENTRIES = 100  # the newest editions a feed carries; the archive lists the rest
+FEED_ENTRIES = 50  # the newest editions a feed carries (publication.yaml feed_entries); the archive lists the rest
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ def _sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs
 
 
 def atom_feed(lang: str, editions: list[Edition], others: dict[str, list[Edition]], base_url: str,
-              title: str, index_page: str) -> bytes:
-    """The Atom feed of one language; `others`: the other-language editions of each slug."""
-    newest = sorted(editions, key=lambda e: (e.date, e.slug), reverse=True)[:FEED_ENTRIES]
+              title: str, index_page: str, entries: int = FEED_ENTRIES) -> bytes:
+    """The Atom feed of one language: its newest `entries` editions; `others`: the other-language editions
+    of each slug."""
+    newest = sorted(editions, key=lambda e: (e.date, e.slug), reverse=True)[:entries]
     latest = max((e.updated for e in newest), default="1970-01-01T00:00:00Z")
     feed = ElementTree.Element("feed", {"xmlns": ATOM, XML_LANG: lang})
     _sub(feed, "id", urljoin(base_url, f"{lang}/feed.xml"))

@@ -22,9 +22,10 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.editions.pages import EditionPage, IndexEntry, LandingPage
+from pipeline.editions.pages import EditionPage, LandingPage, ListingView
 from pipeline.formats import page_rel
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE, direction
+from pipeline.text.characters import convert_digits
 from pipeline.text.localize import digit_system
 
 GENERATOR = f"Newsroom pipeline {__version__}"
@@ -49,6 +50,7 @@ def environment(templates: Path, translations: gettext.NullTranslations) -> jinj
         gettext=lambda message: str(markupsafe.escape(translations.gettext(message))),
         ngettext=lambda one, many, n: str(markupsafe.escape(translations.ngettext(one, many, n))),
         newstyle=True)
+    env.filters["digits"] = lambda value, system: convert_digits(str(value), system)  # {{ n | digits(digits) }}
     env.globals.update(generator=GENERATOR, language_names=LANGUAGE_NAMES,
                        directions={code: language.direction for code, language in LANGUAGES.items()})
     return env
@@ -116,12 +118,13 @@ def render_article(page: EditionPage, config: Config, translations: gettext.Null
                    alternates=page.alternates, asset_prefix="../", digits=digit_system(page.lang, config.digits))
 
 
-def render_index(lang: str, entries: list[IndexEntry], alternates: list[tuple[str, str]],
-                 config: Config, translations: gettext.NullTranslations) -> str:
-    return _render("index.html", translations, config.templates, entries=entries, lang=lang, dir=direction(lang),
-                   discovery=None,
-                   alternates=alternates, publication=config.name_for(lang), asset_prefix="../",
-                   digits=digit_system(lang, config.digits))
+def render_listing(lang: str, view: ListingView, rel: str, alternates: list[tuple[str, str]],
+                   config: Config, translations: gettext.NullTranslations) -> str:
+    """A listing page (`rel`: where it is published, under the output folder)."""
+    prefix = "../" * rel.count("/")
+    return _render("index.html", translations, config.templates, view=view, entries=view.entries, lang=lang,
+                   dir=direction(lang), discovery=None, alternates=alternates, publication=config.name_for(lang),
+                   asset_prefix=prefix, digits=digit_system(lang, config.digits))
 
 
 def render_landing(page: LandingPage, config: Config) -> str:

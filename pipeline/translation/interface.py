@@ -92,7 +92,8 @@ def read_interface(config: Config, lang: str) -> InterfaceFiles:
 
 # Interface strings the code itself translates (pdf.page_css); the templates' are found by `used_messages`.
 CODE_MESSAGES = ("Page {page} of {pages}",)
-_TEMPLATE_MESSAGE = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+# _("...") or _("...", name=value): the message is the first argument, whatever follows it
+_TEMPLATE_MESSAGE = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
 
 
 @functools.lru_cache(maxsize=8)
