@@ -91,6 +91,19 @@ def test_the_first_tab_reaches_a_visible_skip_link_and_focus_is_outlined(chromiu
         assert after["tag"] == "a" and after["outline"] != "none" and after["outlineWidth"] >= 2, (kind, after)
 
 
+def test_links_have_the_text_contrast_and_footnote_back_links_are_underlined(chromium):
+    session, base = chromium
+    for kind in ("English article with footnotes", "Urdu article with footnotes"):
+        session.open(base + PAGES[kind])
+        links = session.links()
+        assert links, kind
+        for link in links:
+            ratio = browser.contrast(link["color"], link["background"])
+            assert ratio >= 4.5, (kind, f"contrast {ratio:.2f}:1", link)
+        back = session.links(".footnote-backref")
+        assert len(back) == 3 and all("underline" in link["line"] for link in back), (kind, back)
+
+
 class Footnotes(Page):
     """The footnotes section's heading text and the back-links' labels."""
 

@@ -128,6 +128,10 @@ class Browser:
     def script(self, source: str, *args: object) -> object:
         return self.driver.execute_script(source, *args)
 
+    def links(self, selector: str = "a") -> list[dict]:
+        """The visible links' colour, background and text-decoration-line (see LINKS_SCRIPT)."""
+        return self.script(LINKS_SCRIPT, selector)
+
     def press_tab(self) -> dict:
         """Press Tab; the focused element's tag, class, text, box and outline as the page shows them."""
         ActionChains(self.driver).send_keys(Keys.TAB).perform()
@@ -137,6 +141,28 @@ class Browser:
             " outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),"
             " top: r.top, bottom: r.bottom, left: r.left, right: r.right,"
             " width: innerWidth, height: innerHeight};")
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two CSS colours as getComputedStyle gives them ("rgb(27, 27, 27)")."""
+    def luminance(colour: str) -> float:
+        channels = [float(c) / 255 for c in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# Every link's text colour, underline and the first opaque background behind it (axe's colour-contrast rule
+# passes over text that is only punctuation, such as a footnote's "^").
+LINKS_SCRIPT = """
+return [...document.querySelectorAll(arguments[0])].filter(a => a.getClientRects().length).map(a => {
+  let e = a, bg = 'rgba(0, 0, 0, 0)';
+  while (e && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(e).backgroundColor;
+    e = e.parentElement; }
+  const s = getComputedStyle(a);
+  return {html: a.outerHTML.slice(0, 100), color: s.color, background: bg, line: s.textDecorationLine};
+});"""
 
 
 def summary(violations: list[dict]) -> list[str]:
