@@ -16,26 +16,47 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import REPO_DIR
 from tests import browser
+from tests.conftest import article_text
 from tests.pages import Page
 
-# Each kind of page a reader meets; the mangrove story has footnotes in both languages.
+# Each kind of page a reader meets: the repository's publication (the mangrove story has footnotes in both
+# languages) and a small English one with a corrected and a withdrawn story.
 PAGES = {
-    "landing": "index.html",
-    "English index": "en/index.html",
-    "Urdu index": "ur/index.html",
-    "English article with footnotes": "en/indus-delta-mangroves.html",
-    "Urdu article with footnotes": "ur/indus-delta-mangroves.html",
+    "landing": "sample/index.html",
+    "English index": "sample/en/index.html",
+    "Urdu index": "sample/ur/index.html",
+    "English article with footnotes": "sample/en/indus-delta-mangroves.html",
+    "Urdu article with footnotes": "sample/ur/indus-delta-mangroves.html",
+    "corrected article": "lifecycle/en/corrected.html",
+    "withdrawn article": "lifecycle/en/withdrawn.html",
+}
+LIFECYCLE = {
+    "corrected": "corrections:\n  - date: 2026-06-05\n    note: An earlier version named the wrong district.\n",
+    "withdrawn": "status: withdrawn\nwithdrawal_note: The figures in this report could not be verified.\n",
 }
 SERIOUS = ("serious", "critical")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The repository's own publication, HTML only, built once into a temporary folder."""
-    out = tmp_path_factory.mktemp("dist")
-    result = CliRunner().invoke(main, ["--root", str(REPO_DIR), "build", "--format", "html", "--out", str(out)],
+def publish_html(root: Path, out: Path) -> None:
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--format", "html", "--out", str(out)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The pages of PAGES, HTML only, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("pages")
+    publish_html(REPO_DIR, out / "sample")
+    root = tmp_path_factory.mktemp("lifecycle")
+    (root / "articles").mkdir()
+    (root / "publication.yaml").write_text("name: Test Gazette\nlanguages: [en]\n")
+    for slug, lines in LIFECYCLE.items():
+        head, _, body = article_text(headline=f"A {slug} story").partition("\n---\n")
+        (root / "articles" / f"{slug}.md").write_text(f"{head}\n{lines}---\n{body}", encoding="utf-8")
+    publish_html(root, out / "lifecycle")
+    assert 'class="corrections"' in (out / PAGES["corrected article"]).read_text(encoding="utf-8")
+    assert 'class="withdrawn"' in (out / PAGES["withdrawn article"]).read_text(encoding="utf-8")
     return out
 
 
@@ -150,7 +171,7 @@ def test_footnotes_have_a_heading_and_back_links_labelled_in_the_page_language(s
 
 
 def test_the_landing_page_says_its_language_and_direction(site):
-    html = (site / "index.html").read_text(encoding="utf-8")
+    html = (site / PAGES["landing"]).read_text(encoding="utf-8")
     assert '<html lang="en" dir="ltr">' in html
     for lang, direction in (("en", "ltr"), ("ur", "rtl")):
         assert f'hreflang="{lang}" lang="{lang}" dir="{direction}"' in html
