@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # WeasyPrint needs Pango; without HarfBuzz's subsetter it falls back to fontTools, ~5x slower.
 SYSLIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 
-.PHONY: publish test lint bench messages lock syslibs clean
+.PHONY: publish test lint bench messages lock syslibs browser-deps clean
 
 publish: $(STAMP)
 	$(BIN)/pipeline publish
@@ -65,6 +65,31 @@ syslibs:
 	    exit 1; \
 	  fi; \
 	fi
+
+# What tests/test_accessibility.py needs (make test skips it, naming this target, without them): Debian's
+# Chromium and its driver, Java for the Nu checker, and the npm packages pinned in tests/browser/package-lock.json
+# (integrity hashes; --ignore-scripts: vnu-jar's install script would fetch a Java of its own).
+BROWSER := tests/browser
+browser-deps: $(BROWSER)/node_modules/.installed
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/chromedriver ] || missing="$$missing chromium-driver"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing for the browser tests:$$missing"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing for the browser tests:$$missing"; echo "Install them first, e.g.: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(BROWSER)/node_modules/.installed: $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq >/dev/null \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } \
+	  || { echo "The browser tests need npm (Node.js): e.g. sudo apt-get install npm"; exit 1; }
+	cd $(BROWSER) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf dist .pytest_cache .ruff_cache

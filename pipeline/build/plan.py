@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import gettext
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +102,8 @@ class ArticlePlan:
 
 
 def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken_interface: set[str], out: Path,
-                 wanted: tuple[str, ...] | None = None, now: dt.datetime | None = None) -> ArticlePlan:
+                 wanted: tuple[str, ...] | None = None, now: dt.datetime | None = None,
+                 interface: Mapping[str, gettext.NullTranslations] | None = None) -> ArticlePlan:
     """Decide every edition of one article: render its body, or say why it waits (an embargo not yet
     over at `now` holds them all). Each edition links to the article's other editions that this build
     writes or that are still published in `out`."""
@@ -114,7 +116,9 @@ def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken
         return result
     wanted = wanted or config.languages
     source = Provenance(source_sha256=hashlib.sha256(inputs.data).hexdigest())
-    english = build_edition(article, SOURCE_LANGUAGE, config, provenance=source)
+    interface = interface or {}
+    english = build_edition(article, SOURCE_LANGUAGE, config, provenance=source,
+                            interface=interface.get(SOURCE_LANGUAGE))
     if english.problems:
         result.problems.extend(english.problems)
         for lang in _translations_of(article, config):
@@ -124,7 +128,8 @@ def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken
         return result
     result.editions[SOURCE_LANGUAGE] = english
     for lang in _translations_of(article, config):
-        _plan_translation(result, article, inputs.files_for(lang), config, broken_interface, source)
+        _plan_translation(result, article, inputs.files_for(lang), config, broken_interface, source,
+                          interface.get(lang))
     online = [lang for lang in config.languages if (lang in result.editions and lang in wanted)
               or (out / Output("html", lang, article.slug).rel).is_file()]
     for lang, edition in result.editions.items():
@@ -141,7 +146,8 @@ def _translations_of(article: Article, config: Config) -> list[str]:
 
 
 def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles, config: Config,
-                      broken_interface: set[str], source: Provenance) -> None:
+                      broken_interface: set[str], source: Provenance,
+                      interface: gettext.NullTranslations | None) -> None:
     lang = files.lang
     total = len(segments(article))
     if lang in broken_interface:
@@ -156,7 +162,7 @@ def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles
         result.held.append(hold or Hold(article.slug, lang, total, total, "no translation"))
         return
     provenance = dataclasses.replace(source, reviewers=approved.reviewers, approved_at=approved.approved_at)
-    edition = build_edition(article, lang, config, approved.translate, provenance=provenance)
+    edition = build_edition(article, lang, config, approved.translate, provenance=provenance, interface=interface)
     if edition.problems:
         result.translation_problems.extend(edition.problems)
         result.held.append(Hold(article.slug, lang, len(edition.problems), total,
@@ -178,7 +184,7 @@ class Plan:
 def plan(config: Config) -> Plan:
     """Read and check the whole publication, as a build would, without writing anything."""
     interface, problems = read_interface_files(config)
-    _translations, broken, found = interface.translations(config)
+    translations, broken, found = interface.translations(config)
     problems.extend(found)
     loaded: list[tuple[Article, bytes]] = []
     for path in article_files(config):
@@ -194,7 +200,8 @@ def plan(config: Config) -> Plan:
     dupes = duplicate_slugs([(a.slug, a.path) for a, _ in loaded])
     problems.extend(dupes)
     loaded = [(a, d) for a, d in loaded if a.path not in {p.file for p in dupes}]
-    plans = [plan_article(a, read_inputs(config, config.root / a.path, d, a.slug), config, broken, config.default_out)
+    plans = [plan_article(a, read_inputs(config, config.root / a.path, d, a.slug), config, broken, config.default_out,
+                          interface=translations)
              for a, d in sorted(loaded, key=lambda item: (item[0].date, item[0].slug), reverse=True)]
     problems.extend(orphan_catalogs(config, {a.slug for a, _ in loaded}))
     found = [x for p in plans for x in (*p.problems, *p.translation_problems)]

@@ -93,7 +93,8 @@ def _process(ctx: BuildContext, article: Article, inputs: ArticleInputs,
              old_outputs: dict[str, dict[str, str]]) -> Outcome:
     config = ctx.config
     now = dt.datetime.fromisoformat(ctx.now) if ctx.now else None
-    the_plan = plan_article(article, inputs, config, set(ctx.broken_interface), ctx.out, ctx.langs, now)
+    the_plan = plan_article(article, inputs, config, set(ctx.broken_interface), ctx.out, ctx.langs, now,
+                            interface_for(ctx))
     outcome = Outcome(article.path, article.slug, list(article.languages), held=the_plan.held,
                       problems=the_plan.problems, translation_problems=the_plan.translation_problems)
     if the_plan.problems:

@@ -1,7 +1,7 @@
 """One article in one language, ready for the templates.
 
-In: an `Article`, a language, the config, and a `Translate` function (identity for English; the
-approved catalog for a translation).
+In: an `Article`, a language, the config, a `Translate` function (identity for English; the
+approved catalog for a translation) and the language's interface strings (footnote labels).
 Out: an `EditionResult`: the `EditionPage` with the body, editorial note and fields as HTML in that
 language, the problems found on the way (unsafe links, missing images, broken footnotes) and the
 images the page needs.
@@ -9,6 +9,7 @@ images the page needs.
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,10 +112,18 @@ def _inline_dateline(body_html: str, place: str, author: str, text_html: TextHtm
     return f'<p><span class="dateline-inline">{text_html(credit)}</span> {body_html[3:]}'
 
 
+def footnote_labels(interface: gettext.NullTranslations) -> markup.FootnoteLabels:
+    """The footnote heading and back-link label in the edition's language (listed in interface.CODE_MESSAGES)."""
+    return markup.FootnoteLabels(heading=interface.gettext("Notes"),
+                                 backlink=interface.gettext("Back to reference {number}"))
+
+
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
                   alternates: tuple[tuple[str, str], ...] = (),
-                  provenance: Provenance = NO_PROVENANCE) -> EditionResult:
+                  provenance: Provenance = NO_PROVENANCE,
+                  interface: gettext.NullTranslations | None = None) -> EditionResult:
     text_html = text_html_for(lang, config)
+    labels = footnote_labels(interface or gettext.NullTranslations())
     system = digit_system(lang, config.digits)
     problems: list[Problem] = []
     images: dict[str, Path] = {}
@@ -136,7 +145,7 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
         markup.check_links(tokens, res)
         problems.extend(res.problems)
         images.update(res.images)
-        return markup.render(tokens, env, text_html, lambda n: convert_digits(str(n), system))
+        return markup.render(tokens, env, text_html, lambda n: convert_digits(str(n), system), labels)
 
     # a withdrawn story shows only its notice: its body is neither rendered nor published
     body_html = render_markdown(article.body, None, article.body_line, "body") if not article.withdrawn else ""

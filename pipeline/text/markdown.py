@@ -3,7 +3,8 @@
 In: Markdown text (CommonMark + tables + footnotes; raw HTML is never passed through).
 Out: a token stream (`parse`) that the translation stage can rewrite segment by segment, and HTML
 (`render`) with heading anchors, safe links only, images only from inside the publication root, and
-each footnote also placed inline (`span.fn-print`) so print CSS can set it at the foot of its page.
+each footnote also placed inline (`span.fn-print`) so print CSS can set it at the foot of its page; the
+footnote list has a heading and back-links labelled in the page's language (`FootnoteLabels`).
 """
 
 from __future__ import annotations
@@ -293,8 +294,18 @@ def _image_pixels_problem(path: Path) -> str | None:
 TextFilter = Callable[[str], str]  # one text run -> HTML (it must escape)
 
 
+@dataclass(frozen=True)
+class FootnoteLabels:
+    """The words around footnotes, in the page's language: the list's heading and each back-link's label
+    (read aloud instead of its "^"; `{number}` is the reference's number as the page writes it). Given by
+    the edition from its interface strings (`interface.CODE_MESSAGES`)."""
+
+    heading: str = "Notes"
+    backlink: str = "Back to reference {number}"
+
+
 def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = None,
-           footnote_caption: Callable[[int], str] | None = None) -> str:
+           footnote_caption: Callable[[int], str] | None = None, labels: FootnoteLabels = FootnoteLabels()) -> str:
     """Token stream to HTML. `text_html` turns every text run into HTML (digits, bidi for Urdu)."""
     # A copy of the renderer with our rules: the shared one is never changed, so threads can render
     # side by side (the plugins' rules in it are bound to the original and only read its rules).
@@ -326,10 +337,14 @@ def render(tokens: Sequence[Token], env: dict, text_html: TextFilter | None = No
         n = meta["id"] + 1
         sub = meta.get("subId", 0)
         target = f"fnref{n}" + (f"-{sub}" if sub else "")
-        return f' <a href="#{target}" class="footnote-backref" role="doc-backlink">^</a>'
+        label = html.escape(labels.backlink.replace("{number}", caption(n)), quote=True)  # never format(): a
+        # translator's stray brace must not break the page
+        return f' <a href="#{target}" class="footnote-backref" role="doc-backlink" aria-label="{label}">^</a>'
 
     def block_open(_t: Sequence[Token], _i: int, _o: object, _e: object) -> str:
-        return '<section class="footnotes">\n<ol class="footnotes-list">\n'
+        # no id on the heading: the body and the editorial note may each have footnotes
+        return (f'<section class="footnotes">\n<h2 class="footnotes-title">{to_html(labels.heading)}</h2>\n'
+                '<ol class="footnotes-list">\n')
 
     renderer.rules = {**_MD.renderer.rules,  # type: ignore[attr-defined]
                       "text": text_rule, "footnote_ref": ref_rule, "footnote_open": open_rule,

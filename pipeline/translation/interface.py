@@ -90,8 +90,9 @@ def read_interface(config: Config, lang: str) -> InterfaceFiles:
     return InterfaceFiles(files, data[2])
 
 
-# Interface strings the code itself translates (pdf.page_css); the templates' are found by `used_messages`.
-CODE_MESSAGES = ("Page {page} of {pages}",)
+# Interface strings the code itself translates (pdf.page_css, edition.footnote_labels); the templates' are found
+# by `used_messages`.
+CODE_MESSAGES = ("Page {page} of {pages}", "Notes", "Back to reference {number}")
 # _("...") or _("...", name=value): the message is the first argument, whatever follows it
 _TEMPLATE_MESSAGE = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
 
