@@ -158,6 +158,16 @@ def test_the_urdu_dateline_can_open_the_first_paragraph(long_story):
     assert 'class="dateline"' in english and "dateline-inline" not in english
 
 
+def test_urdu_headlines_and_index_lines_never_end_on_a_lone_word_nor_use_the_middle_dot(long_story):
+    page = (long_story / "dist" / "ur" / "mango.html").read_text(encoding="utf-8")
+    assert '<h1 class="headline">ملتان میں آم کی جلد\u00a0فصل</h1>' in page
+    index = (long_story / "dist" / "ur" / "index.html").read_text(encoding="utf-8")
+    assert ">ملتان میں آم کی جلد\u00a0فصل</a>" in index and "کی اطلاع دی\u00a0ہے۔" in index  # headline, summary
+    assert "·" not in index and "ملتان، پنجاب، پاکستان، <time" in index
+    english = (long_story / "dist" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "\u00a0" not in english and "Pakistan · <time" in english
+
+
 def test_number_lists_and_table_columns_keep_their_order_right_to_left(long_story):
     words = _word_boxes(long_story / "dist" / "ur" / "mango.pdf")
     assert _right_to_left(words, ("12", "15", "20")) == ["12", "15", "20"]

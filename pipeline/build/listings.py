@@ -26,10 +26,11 @@ from pipeline.editions.edition import text_html_for
 from pipeline.editions.listing import FRONT, Sheet, paginate
 from pipeline.editions.pages import IndexEntry, ListingView
 from pipeline.formats.html import render_listing
-from pipeline.languages import LANGUAGES
+from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
 from pipeline.text.characters import convert_digits
 from pipeline.text.localize import digit_system, format_date
+from pipeline.text.runts import tie_text
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,16 @@ class _Listing:
         return None if number is None else _output(self.kind, self.lang, self.key, number).href_from(here)
 
 
+def _tied(text_html: Callable[[str], str], lang: str) -> Callable[[str], str]:
+    """Urdu headlines and summaries never end on a lone word (as the Urdu body does not)."""
+    return (lambda text: text_html(tie_text(text))) if lang != SOURCE_LANGUAGE else text_html
+
+
 def _maker(listing: _Listing, sheet: Sheet[Story], here: Output,
            months: tuple[tuple[str, str, int], ...]) -> Callable[[gettext.NullTranslations], bytes]:
     def make(translations: gettext.NullTranslations) -> bytes:
         config, lang = listing.config, listing.lang
-        text_html = text_html_for(lang, config)
+        text_html = _tied(text_html_for(lang, config), lang)
         entries = tuple(IndexEntry(
             slug=s.slug, href=Output("html", lang, s.slug).href_from(here), headline=Markup(text_html(s.headline)),
             dateline=Markup(text_html(s.dateline)), date_iso=s.date,

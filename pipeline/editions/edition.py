@@ -27,7 +27,7 @@ from pipeline.text.characters import convert_digits
 from pipeline.text.fonts import coverage, missing_problem_text
 from pipeline.text.localize import digit_system, format_date
 from pipeline.text.quotes import quote_style, set_quotes, set_quotes_in_tokens
-from pipeline.text.runts import tie_last_words
+from pipeline.text.runts import tie_last_words, tie_text
 from pipeline.text.urdu import urdu_text_html
 from pipeline.translation.segments import (
     CORRECTION_CONTEXT,
@@ -155,14 +155,16 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     if translate is not identity:
         translate = _house_quotes(translate, lang, config)
     fields = {ctx: translate(ctx, normalize(value)) if value else "" for ctx, value in field_values(article).items()}
+    translated = translate is not identity
     inline = _inline_dateline(body_html, fields["dateline"], fields["byline.author"], text_html) \
         if lang == "ur" and config.urdu_dateline == "inline" else None
     page = EditionPage(
         slug=article.slug,
         lang=lang,
         headline=fields["headline"],
-        headline_html=Markup(text_html(fields["headline"])),
-        dateline_html=Markup(text_html(fields["dateline"])) if inline is None else Markup(""),
+        headline_html=Markup(text_html(tie_text(fields["headline"]) if translated else fields["headline"])),
+        dateline_html=Markup(text_html(fields["dateline"])),
+        dateline_inline=inline is not None,
         author=fields["byline.author"],
         author_html=Markup(text_html(fields["byline.author"])),
         location_html=Markup(text_html(fields["byline.location"])) if fields["byline.location"] else Markup(""),

@@ -46,6 +46,7 @@ class EditionPage:
     note_html: Markup
     summary: str
     tags: tuple[str, ...]
+    dateline_inline: bool = False  # the body's first paragraph opens with the dateline (Urdu papers' way)
     alternates: tuple[tuple[str, str], ...] = ()  # (lang, href) of the other editions
     index_href: str = ""  # the link to the language's index
     provenance: Provenance = NO_PROVENANCE

@@ -1,7 +1,8 @@
 """No paragraph ends on a line holding one short word.
 
 In: a parsed (translated) token stream.
-Out: the same stream, changed in place: in every paragraph of five words or more, the space before the last
+Out: the same stream, changed in place (`tie_text` does the same to one plain text: a headline, a summary):
+in every paragraph of five words or more, the space before the last
 word becomes a no-break space (U+00A0) when that word is short, so the last line always has at least two
 words and the line before gives one up. WeasyPrint has no `text-wrap: pretty`; a tie works in PDFs and in every
 browser alike. Code spans and long last words are left alone (tying a long word could push the line before
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-__all__ = ["tie_last_words"]
+__all__ = ["tie_last_words", "tie_text"]
 
 NBSP = "\u00a0"
 SHORT_WORD = 12  # characters: longer last words are not tied
@@ -48,3 +49,12 @@ def tie_last_words(tokens: Sequence[Token]) -> None:
     for i, tok in enumerate(tokens):
         if tok.type == "inline" and tok.children and i and tokens[i - 1].type == "paragraph_open":
             _tie(tok.children)
+
+
+def tie_text(text: str) -> str:
+    """One plain text (a headline, an index summary) with its last two words tied, by the same rule."""
+    stripped = text.rstrip(" ")
+    cut = stripped.rfind(" ")
+    if stripped.count(" ") < MIN_WORDS - 1 or len(stripped) - cut - 1 > SHORT_WORD:
+        return text
+    return stripped[:cut] + NBSP + text[cut + 1:]
