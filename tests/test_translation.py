@@ -233,7 +233,8 @@ def test_status_table_and_orphan_catalog(approved_site):
     assert result.output.splitlines()[0].split() == ["article", "lang", "segments", "translated", "fuzzy",
                                                      "approved", "publishable"]
     assert result.output.splitlines()[1].split() == ["(interface)", "ur", "12", "12", "0", "12", "yes"]
-    assert result.output.splitlines()[2].split() == ["mango", "ur", "8", "8", "0", "8", "yes"]
+    assert result.output.splitlines()[2].split() == ["(tags)", "ur", "1", "0", "0", "0", "no"]  # agriculture
+    assert result.output.splitlines()[3].split() == ["mango", "ur", "8", "8", "0", "8", "yes"]
     shutil.copy(root / "translations" / "ur" / "mango.po", root / "translations" / "ur" / "gone.po")
     result = run(root, "check")
     assert result.exit_code == 1
