@@ -104,10 +104,10 @@ def _tags_row(config: Config, lang: str, tags: list[str], problems: list[Problem
     """The row of a language's tags in use, with the tags waiting for a reviewer and for a translator."""
     states, found = tag_states(config, read_tag_files(config, lang), tags)
     problems.extend(found)
-    review = tuple(s.segment.source for s in states if s.translated and not s.fuzzy and s.approval is None)
-    translation = tuple(s.segment.source for s in states if not s.translated or s.fuzzy)
+    reviewer = tuple(s.segment.source for s in states if s.translated and not s.fuzzy and s.approval is None)
+    translator = tuple(s.segment.source for s in states if not s.translated or s.fuzzy)
     return dataclasses.replace(_row(TAGS_ROW, lang, states, found),
-                               waiting={"review": review, "translation": translation})
+                               waiting={"review": reviewer, "translation": translator})
 
 
 def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[list[StatusRow], list[Problem]]:
@@ -163,9 +163,9 @@ class Unit:
 
 
 def load_unit(config: Config, slug: str | None, lang: str) -> Unit:
-    """The article's (or, with None or INTERFACE_ROW, the interface strings'; with TAGS_ROW, the tags')
-    translation files as read now, and every segment's state; problems stop here."""
-    if slug is None or slug == INTERFACE_ROW:
+    """The article's (or, with None, the interface strings'; with TAGS_ROW, the tags') translation files as
+    read now, and every segment's state; problems stop here."""
+    if slug is None:
         interface = read_interface(config, lang)
         states, problems = interface_states(config, interface)
         unit = Unit(INTERFACE, lang, interface.files, states, interface_approvals_file(config, lang),
