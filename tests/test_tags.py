@@ -4,6 +4,7 @@ approved, `status` lists the tags waiting, and each tag's page address (`tag_slu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.sources.articles import load_articles
 from pipeline.translation.approvals import Approval, pair_hash
+from pipeline.translation.po import dumps as po_dumps
+from pipeline.translation.po import parse as po_parse
 from pipeline.translation.segments import segment_id
 from pipeline.translation.tags import (
     approved_tags,
@@ -89,14 +92,16 @@ def test_translate_writes_one_sorted_entry_per_tag_in_use_with_a_reference(site)
 
 
 @needs_gettext
-def test_tags_po_is_what_gnu_gettext_and_polib_read_through_every_change(site):
+def test_tags_po_is_what_gnu_gettext_and_polib_read_through_every_change(site, tmp_path):
     path = po_path(site)
     steps = [("[agriculture, climate, Punjab]", "[ports, climate, harvest]"),  # agriculture and Punjab go
              ("[ports, climate, harvest]", "[agriculture, ports, climate, harvest]")]  # agriculture comes back
     for old, new in steps:
         mango = site / "articles" / "mango.md"
         mango.write_text(mango.read_text().replace(old, new))
+        before = path.read_bytes()
         assert run(site, "translate").exit_code == 0
+        assert body(path.read_bytes()) == msgmerge(before, path.read_bytes(), tmp_path)  # entries as msgmerge
         check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
         for options in ([], ["--sort-output"]):
@@ -106,10 +111,28 @@ def test_tags_po_is_what_gnu_gettext_and_polib_read_through_every_change(site):
         assert theirs["climate"].msgstr == URDU_TAGS["climate"] and not theirs["harvest"].msgstr
     theirs = {e.msgid: e for e in polib.pofile(str(path))}
     assert theirs["Punjab"].obsolete and theirs["Punjab"].msgstr == "پنجاب"  # kept as #~ for the translator
+    assert theirs["Punjab"].occurrences == [] and not theirs["Punjab"].comment  # as msgmerge leaves it
     assert not theirs["agriculture"].obsolete and theirs["agriculture"].msgstr == "زراعت"  # revived
     before, stamp = path.read_bytes(), path.stat().st_mtime_ns
     assert "unchanged translations/ur/tags.po" in run(site, "translate").output
     assert path.read_bytes() == before and path.stat().st_mtime_ns == stamp
+
+
+def body(data: bytes) -> bytes:
+    """A catalog without its header entry."""
+    return data.split(b"\n\n", 1)[1]
+
+
+def msgmerge(old: bytes, new: bytes, folder: Path) -> bytes:
+    """What GNU msgmerge makes of the old catalog and a template of the new one's entries (without header)."""
+    template = po_parse(new, "new")
+    template.entries = [dataclasses.replace(e, msgstr="", translator_comments=[], flags=[])
+                        for e in template.entries if not e.obsolete]
+    (folder / "old.po").write_bytes(old)
+    (folder / "new.pot").write_bytes(po_dumps(template))
+    merged = subprocess.run(["msgmerge", "--quiet", "--previous", "-o", "-", str(folder / "old.po"),
+                             str(folder / "new.pot")], capture_output=True, check=True).stdout
+    return body(merged)
 
 
 def test_an_untranslated_tag_no_longer_used_is_dropped_and_the_catalog_is_no_orphan(site):

@@ -155,8 +155,8 @@ def sync_tags(config: Config, lang: str, articles: list[Article]) -> SyncReport 
     entries = [_tag_entry(tag, use, live.pop((TAG_CONTEXT, tag), None) or dead.pop((TAG_CONTEXT, tag), None))
                for tag, use in uses.items()]
     gone = [e for e in live.values() if e.msgstr]
-    for entry in gone:
-        entry.obsolete = True
+    for entry in gone:  # as msgmerge writes it: the translation and the translator's comments, no reference
+        entry.obsolete, entry.extracted_comments, entry.references = True, [], []
     catalog.entries = entries + gone + list(dead.values())
     written = write_catalog(path, catalog, config.display(path))
     return SyncReport(path, files.po_data is None, written, new=sum(1 for e in entries if not e.msgstr),
