@@ -272,6 +272,7 @@ def test_tags_sharing_an_address_or_without_one_are_reported_with_file_and_line(
         "articles/a.md": with_tags("[Climate change, ports, energy]"),
         "articles/b.md": with_tags("[climate-change, ملتان]", "Another Story"),
         "articles/c.md": with_tags("[ports, Ports]", "A Third Story"),
+        "articles/d.md": with_tags(f"[{'long ' * 20}]", "A Fourth Story"),
     })
     articles = load_articles(load_config(root))[0]
     slugs, problems = tag_slugs(articles)
@@ -284,6 +285,8 @@ def test_tags_sharing_an_address_or_without_one_are_reported_with_file_and_line(
                             f"(articles/a.md:{TAGS_LINE})") for m in messages), messages
     assert any(m.startswith(f"articles/b.md:{TAGS_LINE}: tags: tag 'ملتان' has no letter a-z") for m in messages)
     assert any(f"tag 'Ports' and tag 'ports' (articles/a.md:{TAGS_LINE})" in m for m in messages), messages
+    assert any(m.startswith(f"articles/d.md:{TAGS_LINE}: tags: tag 'long long") and "is too long for a page "
+               "address (99 characters, the limit is 80)" in m for m in messages), messages
     assert tags_in_use(articles)["Ports"].path == "articles/c.md"
     result = run(root, "check")
     assert result.exit_code == 1 and f"articles/a.md:{TAGS_LINE}: tags: tag 'Climate change'" in result.stderr
