@@ -43,13 +43,16 @@ from pipeline.translation.catalogs import (
     sync_catalog,
 )
 from pipeline.translation.compare import segment_findings
+from pipeline.translation.review import TAGS_ROW, StatusRow, status_rows
 from pipeline.translation.review import approve as approve_segments
 from pipeline.translation.review import review as review_segments
-from pipeline.translation.review import status_rows
+from pipeline.translation.tags import read_tag_files, sync_tags, tag_slugs, tag_states
 
 LANG_CHOICE = click.Choice(sorted(LANGUAGES))
 INTERFACE_OPTION = click.option("--interface", is_flag=True,
                                 help="The interface strings (page labels, \"By\", ...) instead of an article.")
+TAGS_OPTION = click.option("--tags", is_flag=True, help="The articles' tags (translations/<lang>/tags.po) instead "
+                                                         "of an article.")
 KEY_OPTION = click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
                           help="Sign each approval with this SSH key (a private key, or the .pub file of a "
                                "key in ssh-agent); needed when publication.yaml holds your key.")
@@ -112,11 +115,13 @@ def check(ctx: click.Context, strict: bool, verbose: bool) -> None:
     if verbose:
         for article in the_plan.articles:
             click.echo(f"checked {article.path}", err=True)
-    warnings = [w for w in (open_gate_warning(config),) if w] + lint_translations(config, the_plan.articles)
-    if the_plan.problems:
+    tag_problems, tag_warnings = check_tags(config, the_plan.articles)
+    warnings = [w for w in (open_gate_warning(config),) if w] + lint_translations(config, the_plan.articles) \
+        + tag_warnings
+    if the_plan.problems or tag_problems:
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
-        raise ProblemsFound(the_plan.problems)
+        raise ProblemsFound(the_plan.problems + tag_problems)
     _warn(warnings, strict)
     click.echo(f"{len(the_plan.articles)} articles checked, no problems.")
 
@@ -139,6 +144,25 @@ def lint_translations(config: Config, articles: list[Article]) -> list[str]:
                 found.append(f"{files.po_where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
                              f"{finding.message} [{finding.action}]")
     return found
+
+
+def check_tags(config: Config, articles: list[Article]) -> tuple[list[Problem], list[str]]:
+    """Tags without a page address or sharing one, the problems of each language's tags.po and tags.approvals,
+    and the Urdu lint findings of the tags' translations."""
+    problems = tag_slugs(articles)[1]
+    found = []
+    for lang in (lang for lang in config.languages if lang != SOURCE_LANGUAGE):
+        files = read_tag_files(config, lang)
+        if files.po_data is None and files.approvals_data is None and not files.problems:
+            continue
+        states, tag_problems = tag_states(config, files)
+        problems.extend(tag_problems)
+        for state in (s for s in states if s.translated and lang == "ur"):
+            seg = state.segment
+            found.extend(f"{files.po_where}: tag {seg.source!r} (segment {seg.id}): {finding.message} "
+                         f"[{finding.action}]" for finding in lint_urdu(state.translation, field=seg.lint_field,
+                                                                       source=seg.source))
+    return problems, found
 
 
 @main.command(name="import")
@@ -237,7 +261,7 @@ def _show(report: BuildReport, strict: bool) -> None:
               help="Also apply the Urdu lint's safe fixes (look-alike letters, digits, spacing) to translations.")
 @click.pass_context
 def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
-    """Create or sync translations/<lang>/<slug>.po for every article."""
+    """Create or sync translations/<lang>/<slug>.po for every article, and translations/<lang>/tags.po."""
     config = _config(ctx)
     if lang == SOURCE_LANGUAGE:
         raise click.BadParameter("English is the source language; choose a translation language", param_hint="--lang")
@@ -254,6 +278,15 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
             verb = "created" if report.created else ("updated" if report.written else "unchanged")
             click.echo(f"{verb} {config.display(report.path)}: {report.new} untranslated, {report.fuzzy} fuzzy, "
                        f"{report.obsolete} obsolete")
+        try:
+            tags = sync_tags(config, lang, articles)
+        except ProblemsFound as found:
+            problems.extend(found.problems)
+            tags = None
+        if tags is not None:
+            verb = "created" if tags.created else ("updated" if tags.written else "unchanged")
+            click.echo(f"{verb} {config.display(tags.path)}: {tags.new} untranslated, {tags.fuzzy} fuzzy, "
+                       f"{tags.obsolete} obsolete")
         for path, changes in fix_catalog_letters(config, lang, articles) if fix_letters else []:
             for change in changes:
                 click.echo(f"fixed {config.display(path)}: {change}")
@@ -279,38 +312,53 @@ def status(ctx: click.Context, langs: tuple[str, ...], as_json: bool) -> None:
         for row in table:
             click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
                                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+        for line in _waiting_tags(rows):
+            click.echo(line)
     if problems:
         raise ProblemsFound(problems)
 
 
-def _unit(slug: str | None, interface: bool, command: str) -> str | None:
-    """The article's slug, or None for the interface strings; exactly one of them must be given."""
-    if bool(slug) == interface:
-        raise click.UsageError(f"give an article's SLUG or --interface (the interface strings): "
-                               f"pipeline {command} SLUG ... or pipeline {command} --interface ...")
-    return slug
+def _waiting_tags(rows: list[StatusRow]) -> list[str]:
+    """`ur: tags waiting for review: climate, ports` (and for translation): what has no page yet."""
+    lines = []
+    for row in rows:
+        for why, tags in (row.waiting or {}).items():
+            if tags:
+                lines.append(f"{row.lang}: tags waiting for {why}: {', '.join(tags)}")
+    return lines
+
+
+def _unit(slug: str | None, interface: bool, tags: bool, command: str) -> str | None:
+    """The article's slug, None for the interface strings or TAGS_ROW for the tags; exactly one must be given."""
+    if bool(slug) + interface + tags != 1:
+        raise click.UsageError(f"give an article's SLUG, --interface (the interface strings) or --tags (the "
+                               f"articles' tags): pipeline {command} SLUG ..., pipeline {command} --interface ... "
+                               f"or pipeline {command} --tags ...")
+    return TAGS_ROW if tags else slug
 
 
 @main.command()
 @click.argument("slug", required=False)
 @INTERFACE_OPTION
+@TAGS_OPTION
 @click.option("--reviewer", required=True, help="Your name, recorded with each approval.")
 @click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
 @click.option("--all", "approve_all", is_flag=True, help="Approve every translated, non-fuzzy segment.")
 @click.option("--segment", "segment_ids", multiple=True, help="Approve this segment id (repeatable).")
 @KEY_OPTION
 @click.pass_context
-def approve(ctx: click.Context, slug: str | None, interface: bool, reviewer: str, lang: str, approve_all: bool,
-            segment_ids: tuple[str, ...], key: Path | None) -> None:
-    """Record a reviewer's approval of exact (English, translation) pairs of an article (SLUG) or of the
-    interface strings (--interface)."""
-    slug = _unit(slug, interface, "approve")
+def approve(ctx: click.Context, slug: str | None, interface: bool, tags: bool, reviewer: str, lang: str,
+            approve_all: bool, segment_ids: tuple[str, ...], key: Path | None) -> None:
+    """Record a reviewer's approval of exact (English, translation) pairs of an article (SLUG), of the
+    interface strings (--interface) or of the tags (--tags)."""
+    slug = _unit(slug, interface, tags, "approve")
     if approve_all == bool(segment_ids):
         raise click.UsageError("give either --all or one or more --segment ID")
     config = _config(ctx)
     with _translations_lock(config, "pipeline approve"):
         report = approve_segments(config, slug, lang, reviewer, None if approve_all else list(segment_ids), key=key)
-    click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{slug or 'interface strings'} as {reviewer}")
+    what = "tags" if tags else slug or "interface strings"
+    click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{what} as {reviewer}")
     for seg_id, why in report.refused:
         click.echo(f"not approved {seg_id}: {why}", err=True)
     if report.refused and segment_ids:
@@ -320,15 +368,16 @@ def approve(ctx: click.Context, slug: str | None, interface: bool, reviewer: str
 @main.command()
 @click.argument("slug", required=False)
 @INTERFACE_OPTION
+@TAGS_OPTION
 @click.option("--lang", default="ur", type=LANG_CHOICE, show_default=True)
 @click.option("--reviewer", help="Your name, recorded with each approval (asked when not given).")
 @KEY_OPTION
 @click.pass_context
-def review(ctx: click.Context, slug: str | None, interface: bool, lang: str, reviewer: str | None,
+def review(ctx: click.Context, slug: str | None, interface: bool, tags: bool, lang: str, reviewer: str | None,
            key: Path | None) -> None:
-    """Walk the segments awaiting approval (of SLUG, or of the interface strings with --interface): source,
-    translation, findings, lint, what changed."""
-    slug = _unit(slug, interface, "review")
+    """Walk the segments awaiting approval (of SLUG, of the interface strings with --interface, of the tags
+    with --tags): source, translation, findings, lint, what changed."""
+    slug = _unit(slug, interface, tags, "review")
     def ask(question: str) -> str:
         return str(click.prompt(question, default="s", show_default=False))
 

@@ -111,6 +111,7 @@ def test_syncs_and_approvals_killed_at_each_point_leave_catalogs_whole(make_site
     assert_translations_whole(root)
     assert not [p for p in root.rglob("*") if p.name.startswith(TEMP_PREFIX)]
     after = {p.name: read_catalog(p) for p in (root / "translations" / "ur").glob("*.po")}
+    del after["tags.po"], before["tags.po"]  # whole (checked above); no tag was translated: nothing to lose
     assert set(after) == set(before)
     wanted = {text for source, text in URDU.items() if source != "Early Mango Harvest in Multan"}
     for catalog in after.values():  # no translator's work lost: every translation is still there

@@ -236,7 +236,8 @@ def test_status_table_and_orphan_catalog(approved_site):
                                                      "approved", "publishable"]
     required = str(len(used_messages(load_config(root))))
     assert result.output.splitlines()[1].split() == ["(interface)", "ur", required, required, "0", required, "yes"]
-    assert result.output.splitlines()[2].split() == ["mango", "ur", "8", "8", "0", "8", "yes"]
+    assert result.output.splitlines()[2].split() == ["(tags)", "ur", "1", "0", "0", "0", "no"]  # agriculture
+    assert result.output.splitlines()[3].split() == ["mango", "ur", "8", "8", "0", "8", "yes"]
     shutil.copy(root / "translations" / "ur" / "mango.po", root / "translations" / "ur" / "gone.po")
     result = run(root, "check")
     assert result.exit_code == 1

@@ -24,7 +24,7 @@ from pipeline.sources.textfile import decode_text
 from pipeline.text.characters import describe, hidden_characters, invisible_re
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset({"index"})  # names the build gives its own pages
+RESERVED_SLUGS = frozenset({"index", "tags"})  # names of the build's own pages and of the tags' catalog
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages",
           "embargo", "corrections", "status", "withdrawal_note")
@@ -53,6 +53,7 @@ class Article:
     note_line: int | None = None  # file line where the editorial note's text starts
     summary: str = ""
     tags: tuple[str, ...] = ()
+    tags_line: int | None = None  # file line of the tags: field (where a problem with a tag is shown)
     languages: tuple[str, ...] = ("en",)
     embargo: dt.datetime | None = None  # not public before this instant (timezone-aware)
     corrections: tuple[Correction, ...] = ()  # oldest first
@@ -158,7 +159,8 @@ def _article(reader: _FieldReader, fields: Fields, stem: str, body: str, body_li
     return Article(
         slug=slug, path=reader.where, headline=headline, date=date, dateline=dateline, author=author,
         location=location, body=body, body_line=body_line, editorial_note=note, note_line=note_line, summary=summary,
-        tags=tuple(tags), languages=tuple(langs) if langs else config.languages, **lifecycle,
+        tags=tuple(tags), tags_line=fields["tags"][1] if "tags" in fields else None,
+        languages=tuple(langs) if langs else config.languages, **lifecycle,
     )
 
 
@@ -360,7 +362,7 @@ class _FieldReader:
         slug = self.text(fields, "slug", required=False, one_line=True) or stem
         if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
             line = fields["slug"][1] if "slug" in fields else 1
-            why = "is the name of a page the pipeline makes" if slug in RESERVED_SLUGS else \
+            why = "is a name the pipeline keeps for its own pages and files" if slug in RESERVED_SLUGS else \
                 "is not a valid slug: use lowercase a-z, 0-9 and single hyphens"
             self.add(line, "slug", f'"{slug}" {why} (rename the file or set slug:)')
         return slug

@@ -13,6 +13,7 @@ translation, marked fuzzy with the previous English as `#| msgid`; removed segme
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import html
 from dataclasses import dataclass, field
@@ -46,6 +47,10 @@ PREVIOUS_NOTE = "Previous English: "
 MAX_CATALOG_BYTES = 20 * MB
 MAX_TRANSLATION_CHARS = 2 * MAX_BLOCK_CHARS  # Urdu runs longer than English, never ten times longer
 _FUZZY_CUTOFF = 0.6
+
+
+# The catalog of the articles' tags (`translations/<lang>/tags.po`, see `tags`): no article has this slug.
+TAGS_CATALOG = "tags"
 
 
 def catalog_path(config: Config, lang: str, slug: str) -> Path:
@@ -122,13 +127,14 @@ def segment_states(article: Article, files: CatalogFiles,
     return states_of(segments(article), files, trust)
 
 
-def _catalog_entries(files: CatalogFiles, problems: list[Problem]) -> tuple[dict[tuple[str, str | None], po.Entry],
-                                                                            str | None]:
-    """The live entries of the catalog by (msgid, msgctxt), and its Last-Translator's name."""
+def _catalog_entries(files: CatalogFiles, problems: list[Problem],
+                     parsed: po.Catalog | None = None) -> tuple[dict[tuple[str, str | None], po.Entry], str | None]:
+    """The live entries of the catalog (`parsed`: as the caller already parsed it) by (msgid, msgctxt), and
+    its Last-Translator's name."""
     if files.po_data is None:
         return {}, None
     try:
-        catalog = parse_catalog(files.po_data, files.po_where)
+        catalog = parsed if parsed is not None else parse_catalog(files.po_data, files.po_where)
     except ProblemsFound as found:
         problems.extend(found.problems)
         return {}, None
@@ -150,13 +156,13 @@ def _refused_translation(seg: Segment, entry: po.Entry, translation: str, where:
     return None
 
 
-def states_of(segs: list[Segment], files: CatalogFiles,
-              trust: Trust = ANYONE) -> tuple[list[SegmentState], list[Problem]]:
-    """The state of each segment given (an article's, or a language's interface strings) in `files`. An
-    approval counts when `trust` accepts it and its reviewer is not the catalog's Last-Translator (unless the
-    publication allows self-review)."""
+def states_of(segs: list[Segment], files: CatalogFiles, trust: Trust = ANYONE,
+              parsed: po.Catalog | None = None) -> tuple[list[SegmentState], list[Problem]]:
+    """The state of each segment given (an article's, a language's interface strings or tags) in `files`
+    (`parsed`: its catalog, when the caller parsed it already). An approval counts when `trust` accepts it
+    and its reviewer is not the catalog's Last-Translator (unless the publication allows self-review)."""
     problems: list[Problem] = list(files.problems)
-    entries, translator = _catalog_entries(files, problems)
+    entries, translator = _catalog_entries(files, problems, parsed)
     approvals, found = parse_approvals(files.approvals_data, files.approvals_where)
     problems.extend(found)
     states = []
@@ -197,15 +203,16 @@ def load_approvals(files: CatalogFiles) -> Approvals:
     return approvals
 
 
-def _new_catalog(article: Article, lang: str) -> po.Catalog:
+def new_catalog(lang: str, source: str, version: str, date: dt.date) -> po.Catalog:
+    """An empty catalog of `source` (what its English comes from) dated `date`, as `translate` creates it."""
     name = LANGUAGES[lang].english_name
-    stamp = f"{article.date.isoformat()} 00:00+0000"
+    stamp = f"{date.isoformat()} 00:00+0000"
     return po.Catalog(
-        header_comments=[f"{name} translation of articles/{article.slug}.md",
+        header_comments=[f"{name} translation of {source}",
                          "Translators: fill in msgstr; never edit msgid. Reviewers approve with",
                          "`pipeline approve`. Entries marked fuzzy changed in English: update them."],
-        headers=[("Project-Id-Version", f"{article.slug} {article.date.isoformat()}"),
-                 ("Report-Msgid-Bugs-To", f"English desk (articles/{article.slug}.md)"),
+        headers=[("Project-Id-Version", version),
+                 ("Report-Msgid-Bugs-To", f"English desk ({source})"),
                  ("POT-Creation-Date", stamp), ("PO-Revision-Date", stamp),
                  ("Last-Translator", f"{name} desk"), ("Language-Team", f"{name} desk"), ("Language", lang),
                  ("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=UTF-8"),
@@ -287,7 +294,8 @@ def sync_catalog(article: Article, lang: str, config: Config) -> SyncReport:
     if files.problems:
         raise ProblemsFound(files.problems)
     created = files.po_data is None
-    catalog = _new_catalog(article, lang) if created else parse_catalog(files.po_data or b"", files.po_where)
+    catalog = new_catalog(lang, f"articles/{article.slug}.md", f"{article.slug} {article.date.isoformat()}",
+                          article.date) if created else parse_catalog(files.po_data or b"", files.po_where)
     approvals = load_approvals(files)
     current = [e for e in catalog.entries if not e.obsolete and e.msgid]
     merge = _Merge({(e.msgid, e.msgctxt): e for e in current})
@@ -320,7 +328,8 @@ def orphan_catalogs(config: Config, slugs: set[str]) -> list[Problem]:
         if lang == SOURCE_LANGUAGE or not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.po")):
-            if path.stem not in slugs and not (config.articles_dir / f"{path.stem}.md").exists():
+            if path.stem not in slugs and path.stem != TAGS_CATALOG \
+                    and not (config.articles_dir / f"{path.stem}.md").exists():
                 problems.append(Problem(config.display(path), None, None,
                                         f"catalog for an article that does not exist (articles/{path.stem}.md); "
                                         "restore the article, or move the catalog out of translations/"))
@@ -328,10 +337,11 @@ def orphan_catalogs(config: Config, slugs: set[str]) -> list[Problem]:
 
 
 def fix_catalog_letters(config: Config, lang: str, articles: list[Article]) -> list[tuple[Path, list[str]]]:
-    """Apply the Urdu lint's "fix" rows to every translation; report what changed, per catalog."""
+    """Apply the Urdu lint's "fix" rows to every translation (of the articles and of the tags); report what
+    changed, per catalog."""
     results = []
-    for article in sorted(articles, key=lambda a: a.slug) if lang == "ur" else []:
-        files = read_catalog_files(config, lang, article.slug)
+    for slug in [*sorted(a.slug for a in articles), TAGS_CATALOG] if lang == "ur" else []:
+        files = read_catalog_files(config, lang, slug)
         if files.po_data is None:
             continue
         catalog = parse_catalog(files.po_data, files.po_where)
@@ -344,7 +354,7 @@ def fix_catalog_letters(config: Config, lang: str, articles: list[Article]) -> l
                 entry.msgstr = fixed
                 changes.extend(f"segment {segment_id(entry.msgctxt, entry.msgid)}: {w}" for w in what)
         if changes:
-            path = catalog_path(config, lang, article.slug)
+            path = catalog_path(config, lang, slug)
             write_catalog(path, catalog, config.display(path))
             results.append((path, changes))
     return results

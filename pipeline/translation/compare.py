@@ -145,6 +145,13 @@ _PLACEHOLDER_RE = re.compile(r"\{\w*\}")
 _MARKUP_RE = re.compile(r"[<>\"={};\\]|[A-Za-z][\w+.-]*:|&#?\w+;")
 
 
+def markup_added(source: str, translation: str) -> set[str]:
+    """The markup-like marks (`<`, `"`, `&amp;`, `javascript:`, ...) of a plain-text translation that its English
+    has not; `{placeholders}` are not markup."""
+    return set(_MARKUP_RE.findall(_PLACEHOLDER_RE.sub("", translation))) - \
+        set(_MARKUP_RE.findall(_PLACEHOLDER_RE.sub("", source)))
+
+
 def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[Segment, list[str]]:
     """Findings of interface strings (plain text, not Markdown): the placeholders the code fills in
     (`{page}`) lost, added or misspelt, and markup-like text a template would show as it is."""
@@ -154,8 +161,7 @@ def interface_findings(pairs: Iterable[tuple[Segment, str]]) -> dict[Segment, li
             continue
         found = _differences("the placeholder", Counter(_PLACEHOLDER_RE.findall(seg.source)),
                              Counter(_PLACEHOLDER_RE.findall(translation)))
-        marks = set(_MARKUP_RE.findall(_PLACEHOLDER_RE.sub("", translation))) - \
-            set(_MARKUP_RE.findall(_PLACEHOLDER_RE.sub("", seg.source)))
+        marks = markup_added(seg.source, translation)
         if marks:
             found.append("the translation holds markup or an address the English has not ("
                          + " ".join(sorted(marks)) + "); a page shows it as text")

@@ -3,8 +3,9 @@
 In: the articles, their catalogs and approvals; a reviewer's name and decisions.
 Out: `status_rows` (per article and language: segments, translated, fuzzy, approved, publishable);
 `approve` records approvals of exact (source, translation) pairs; `review` walks the segments
-awaiting approval in the terminal, showing source, translation, lint findings and, when the English
-changed, a word diff of the old and new English.
+awaiting approval in the terminal (of an article, of a language's interface strings or of its tags),
+showing source, translation, lint findings and, when the English changed, a word diff of the old and
+new English.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from pipeline.translation.compare import interface_findings, segment_findings
 from pipeline.translation.interface import INTERFACE, interface_states, read_interface
 from pipeline.translation.interface import approvals_file as interface_approvals_file
 from pipeline.translation.segments import Segment
+from pipeline.translation.tags import TAGS, read_tag_files, tag_findings, tag_states, tags_in_use
+from pipeline.translation.tags import approvals_file as tag_approvals_file
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,15 @@ class StatusRow:
     fuzzy: int
     approved: int
     publishable: bool
+    waiting: dict[str, tuple[str, ...]] | None = None  # the tags row: tags waiting for "review", "translation"
 
     def as_dict(self) -> dict[str, object]:
-        return {"slug": self.slug, "lang": self.lang, "segments": self.segments, "translated": self.translated,
-                "fuzzy": self.fuzzy, "approved": self.approved, "publishable": self.publishable}
+        row: dict[str, object] = {"slug": self.slug, "lang": self.lang, "segments": self.segments,
+                                  "translated": self.translated, "fuzzy": self.fuzzy, "approved": self.approved,
+                                  "publishable": self.publishable}
+        if self.waiting is not None:
+            row["waiting"] = {why: list(tags) for why, tags in self.waiting.items()}
+        return row
 
 
 def find_article(config: Config, slug: str) -> Article:
@@ -82,6 +90,7 @@ def find_article(config: Config, slug: str) -> Article:
 
 
 INTERFACE_ROW = f"({INTERFACE})"  # the status row of a language's interface strings (no slug has brackets)
+TAGS_ROW = f"({TAGS})"  # the status row of a language's tags; `approve` and `review` take it for the tags
 
 
 def _row(name: str, lang: str, states: list[SegmentState], found: list[Problem]) -> StatusRow:
@@ -91,8 +100,19 @@ def _row(name: str, lang: str, states: list[SegmentState], found: list[Problem])
                      publishable=bool(states) and not found and all(s.publishable for s in states))
 
 
+def _tags_row(config: Config, lang: str, tags: list[str], problems: list[Problem]) -> StatusRow:
+    """The row of a language's tags in use, with the tags waiting for a reviewer and for a translator."""
+    states, found = tag_states(config, read_tag_files(config, lang), tags)
+    problems.extend(found)
+    reviewer = tuple(s.segment.source for s in states if s.translated and not s.fuzzy and s.approval is None)
+    translator = tuple(s.segment.source for s in states if not s.translated or s.fuzzy)
+    return dataclasses.replace(_row(TAGS_ROW, lang, states, found),
+                               waiting={"review": reviewer, "translation": translator})
+
+
 def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[list[StatusRow], list[Problem]]:
-    """A row per language for its interface strings, then per article and language."""
+    """A row per language for its interface strings and for its tags (when articles in it have any), then per
+    article and language."""
     articles, problems = load_articles(config)
     rows = []
     for lang in config.languages:
@@ -100,6 +120,9 @@ def status_rows(config: Config, langs: tuple[str, ...] | None = None) -> tuple[l
             states, found = interface_states(config, read_interface(config, lang))
             problems.extend(found)
             rows.append(_row(INTERFACE_ROW, lang, states, found))
+            tags = list(tags_in_use(articles, lang))
+            if tags:
+                rows.append(_tags_row(config, lang, tags, problems))
     for article in sorted(articles, key=lambda a: a.slug):
         for lang in article.languages:
             if lang == SOURCE_LANGUAGE or lang not in config.languages or (langs and lang not in langs):
@@ -125,7 +148,7 @@ class ApproveReport:
 class Unit:
     """What one review works through: an article's segments, or a language's interface strings."""
 
-    name: str  # the article's slug, or INTERFACE
+    name: str  # the article's slug, INTERFACE or TAGS
     lang: str
     files: CatalogFiles
     states: list[SegmentState]
@@ -140,13 +163,17 @@ class Unit:
 
 
 def load_unit(config: Config, slug: str | None, lang: str) -> Unit:
-    """The article's (or, with None, the interface strings') translation files as read now, and every
-    segment's state; problems stop here."""
+    """The article's (or, with None, the interface strings'; with TAGS_ROW, the tags') translation files as
+    read now, and every segment's state; problems stop here."""
     if slug is None:
         interface = read_interface(config, lang)
         states, problems = interface_states(config, interface)
         unit = Unit(INTERFACE, lang, interface.files, states, interface_approvals_file(config, lang),
                     interface_findings, None)
+    elif slug == TAGS_ROW:
+        files = read_tag_files(config, lang)
+        states, problems = tag_states(config, files)
+        unit = Unit(TAGS, lang, files, states, tag_approvals_file(config, lang), tag_findings, None)
     else:
         article = find_article(config, slug)
         files = read_catalog_files(config, lang, slug)
@@ -201,8 +228,8 @@ def signer(config: Config, lang: str, name: str, key: Path | None) -> Callable[[
 def approve(config: Config, slug: str | None, lang: str, reviewer: str, segment_ids: list[str] | None,
             when: str | None = None, key: Path | None = None) -> ApproveReport:
     """Approve the given segments (or, with None, every segment that can be approved) of an article, or
-    with `slug` None of the language's interface strings; a reviewer whose key publication.yaml holds signs
-    each approval with `key`."""
+    with `slug` None of the language's interface strings, with TAGS_ROW of its tags; a reviewer whose key
+    publication.yaml holds signs each approval with `key`."""
     unit = load_unit(config, slug, lang)
     reviewer = authorized_reviewer(config, lang, reviewer, unit.files)
     sign = signer(config, lang, reviewer, key)
@@ -229,7 +256,7 @@ def approve(config: Config, slug: str | None, lang: str, reviewer: str, segment_
 def _named(unit: Unit, segment_ids: list[str], slug: str | None) -> list[SegmentState]:
     """The states the reviewer named by id; an unknown id, or one that names two segments (ids are short:
     two texts can share one), is refused, and nothing is recorded."""
-    how = f"pipeline review {slug}" if slug else f"pipeline review --interface --lang {unit.lang}"
+    how = f"pipeline review {slug}" if unit.source else f"pipeline review --{unit.name} --lang {unit.lang}"
     problems, named = [], []
     for seg_id in dict.fromkeys(segment_ids):
         matching = [s for s in unit.states if s.segment.id == seg_id]
@@ -272,8 +299,8 @@ def word_diff(old: str, new: str) -> str:
 
 def review(config: Config, slug: str | None, lang: str, reviewer: str, ask: Callable[[str], str],
            say: Callable[[str], None], key: Path | None = None) -> ApproveReport:
-    """Walk the segments awaiting approval (of an article, or with None of the interface strings); the
-    reviewer answers a (approve), s (skip) or q (stop)."""
+    """Walk the segments awaiting approval (of an article, with None of the interface strings, with TAGS_ROW
+    of the tags); the reviewer answers a (approve), s (skip) or q (stop)."""
     unit = load_unit(config, slug, lang)
     reviewer = authorized_reviewer(config, lang, reviewer, unit.files)
     sign = signer(config, lang, reviewer, key)

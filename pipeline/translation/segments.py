@@ -38,12 +38,12 @@ class Segment:
     context: str | None
     source: str
     line: int | None = None
-    kind: str = "paragraph"  # "field", "heading", "cell", "paragraph", "interface" or "verbatim"
+    kind: str = "paragraph"  # "field", "heading", "cell", "paragraph", "interface", "tag" or "verbatim"
 
     @property
     def lint_field(self) -> str | None:
         """The field name Urdu lint is given: headings and table cells need no full stop."""
-        return "heading" if self.kind in ("heading", "cell", "interface") else self.context
+        return "heading" if self.kind in ("heading", "cell", "interface", "tag") else self.context
 
     @property
     def id(self) -> str:
