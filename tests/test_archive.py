@@ -110,6 +110,8 @@ def test_the_archive_pages_months_and_tags_of_a_language(archive):
     tags = (dist / "tags" / "index.html").read_text(encoding="utf-8")
     assert '<a href="climate-change/index.html">Climate Change</a> <span class="count">(1)</span>' in tags
     assert '<a href="ports/index.html">ports</a> <span class="count">(2)</span>' in tags
+    article = (dist / "mangroves.html").read_text(encoding="utf-8")
+    assert '<a href="tags/climate-change/index.html" rel="tag">Climate Change</a>' in article
     for page in dist.rglob("*.html"):  # every link of every page resolves
         for _rel, href in links(page):
             if href.startswith("#"):
@@ -153,3 +155,23 @@ def test_feeds_carry_the_newest_stories_only(archive):
     build(load_config(archive))
     feed = (archive / "dist" / "en" / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<entry>") == 3 and "river-levels" in feed and "cricket-final" not in feed
+
+
+def test_urdu_tag_pages_exist_only_for_approved_tag_translations(make_site):
+    from tests.urdu_fixture import fill_catalog
+
+    root = make_site({"articles/mango.md": article_text()})
+    run = CliRunner().invoke
+    assert run(main, ["--root", str(root), "translate"]).exit_code == 0
+    fill_catalog(root / "translations" / "ur" / "mango.po")
+    assert run(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"]).exit_code == 0
+    assert run(main, ["--root", str(root), "publish"]).exit_code == 0
+    dist = root / "dist" / "ur"
+    assert (dist / "index.html").is_file() and not (dist / "tags").exists()  # "agriculture" waits for review
+    assert "ur: tags waiting for translation: agriculture" in run(main, ["--root", str(root), "status"]).output
+    fill_catalog(root / "translations" / "ur" / "tags.po", {"agriculture": "زراعت"})
+    assert run(main, ["--root", str(root), "approve", "--tags", "--reviewer", "R", "--all"]).exit_code == 0
+    assert run(main, ["--root", str(root), "publish"]).exit_code == 0
+    page = (dist / "tags" / "agriculture" / "index.html").read_text(encoding="utf-8")
+    assert "زراعت سے متعلق خبریں" in page and "mango.html" in page
+    assert '<a href="agriculture/index.html">زراعت</a>' in (dist / "tags" / "index.html").read_text(encoding="utf-8")

@@ -27,6 +27,7 @@ from pipeline.formats.feeds import Edition, atom_feed, sitemap
 from pipeline.formats.html import render_landing
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
+from pipeline.translation.tags import approved_tags
 
 Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
 LISTING_FORMATS = ("index", "page", "month", "tags", "tag")
@@ -70,7 +71,7 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
             records.update({rel: r for rel, r in old.items() if _listing_lang(rel) == lang})
             continue
         others = [other for other in config.languages if other != lang]
-        names = _tag_names(stories.get(lang, []), lang)
+        names = _tag_names(config, stories.get(lang, []), lang)
         for page in listing_pages(config, lang, stories.get(lang, []), names, others, base):
             records[page.output.rel] = _write_if_changed(writer, page.output, page.source, functools.partial(
                 page.make, translations[lang]), old)
@@ -88,10 +89,11 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
     return records
 
 
-def _tag_names(stories: list[Story], lang: str) -> dict[str, str]:
-    """English tag -> its name in the language. Tags are English words: other languages get theirs through
-    review only (none yet)."""
-    return {tag: tag for story in stories for tag in story.tags} if lang == SOURCE_LANGUAGE else {}
+def _tag_names(config: Config, stories: list[Story], lang: str) -> dict[str, str]:
+    """English tag -> its name in the language: the tag itself in English; in another language its
+    approved translation (tags.po, reviewed like interface strings), and no page where there is none."""
+    used = {tag for story in stories for tag in story.tags}
+    return {tag: tag for tag in used} if lang == SOURCE_LANGUAGE else approved_tags(config, lang, used)
 
 
 def _listing_lang(rel: str) -> str | None:

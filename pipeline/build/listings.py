@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import json
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +29,7 @@ from pipeline.runtime.hashing import digest
 from pipeline.text.characters import convert_digits
 from pipeline.text.localize import digit_system, format_date
 from pipeline.text.runts import tie_text
+from pipeline.translation.tags import tag_slug
 
 
 @dataclass(frozen=True)
@@ -50,12 +49,6 @@ class ListingPage:
     output: Output
     source: str
     make: Callable[[gettext.NullTranslations], bytes]
-
-
-def tag_slug(tag: str) -> str:
-    """The path segment of an English tag: "Climate change" -> "climate-change"."""
-    ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
 def month_label(month: str, lang: str, digits: str) -> str:
@@ -132,12 +125,15 @@ def listing_pages(config: Config, lang: str, stories: list[Story], tag_names: di
     """Every listing page of the language. `tag_names`: English tag -> its name in the language; a tag
     without one (its translation not approved) has no page in the language."""
     by_month: dict[str, list[Story]] = {}
-    by_tag: dict[str, list[Story]] = {}
+    by_tag: dict[str, list[Story]] = {}  # by the tag's slug: two spellings of one tag share its page
+    shown: dict[str, str] = {}  # slug -> the name the page shows (`check` reports spellings that collide)
     for story in stories:
         by_month.setdefault(story.date[:7].replace("-", "/"), []).append(story)
         for tag in story.tags:
-            if tag in tag_names:
-                by_tag.setdefault(tag, []).append(story)
+            if tag in tag_names and (slug := tag_slug(tag)):
+                if story not in by_tag.setdefault(slug, []):
+                    by_tag[slug].append(story)
+                shown[slug] = min(shown.get(slug, tag_names[tag]), tag_names[tag])
     common = {"config": config, "lang": lang, "others": tuple(others), "base": base, "has_tags": bool(by_tag)}
     months = tuple((month_label(m, lang, config.digits), m, len(items)) for m, items in sorted(by_month.items(),
                                                                                                reverse=True))
@@ -145,17 +141,17 @@ def listing_pages(config: Config, lang: str, stories: list[Story], tag_names: di
     for month, items in sorted(by_month.items()):
         pages += _Listing(kind="month", key=month, title=month_label(month, lang, config.digits),
                           **common).pages(items)  # type: ignore[arg-type]
-    for tag, items in sorted(by_tag.items()):
-        pages += _Listing(kind="tag", key=tag_slug(tag), title=tag_names[tag], **common).pages(items)  # type: ignore[arg-type]
+    for slug, items in sorted(by_tag.items()):
+        pages += _Listing(kind="tag", key=slug, title=shown[slug], **common).pages(items)  # type: ignore[arg-type]
     if by_tag:
-        pages.append(_tags_page(config, lang, by_tag, tag_names, others, base))
+        pages.append(_tags_page(config, lang, by_tag, shown, others, base))
     return pages
 
 
-def _tags_page(config: Config, lang: str, by_tag: dict[str, list[Story]], tag_names: dict[str, str],
+def _tags_page(config: Config, lang: str, by_tag: dict[str, list[Story]], shown: dict[str, str],
                others: list[str], base: str) -> ListingPage:
     here = Output("tags", lang)
-    counts = sorted((tag_names[tag], tag_slug(tag), len(items)) for tag, items in by_tag.items())
+    counts = sorted((shown[slug], slug, len(items)) for slug, items in by_tag.items())
     source = digest(base, lang, "tags", json.dumps(counts, ensure_ascii=False), repr(others))
 
     def make(translations: gettext.NullTranslations) -> bytes:

@@ -30,6 +30,7 @@ from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, read_ca
 from pipeline.translation.gate import Hold, translator_for, withdrawal_translator
 from pipeline.translation.interface import InterfaceFiles, interface_translations, read_interface
 from pipeline.translation.segments import segments
+from pipeline.translation.tags import tag_slug
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,9 @@ def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken
         page = Output("html", lang, article.slug)
         others = tuple((other, Output("html", other, article.slug).href_from(page))
                        for other in online if other != lang)
-        edition.page = dataclasses.replace(edition.page, alternates=others,
+        tags = tuple((tag, Output("tag", lang, name=slug).href_from(page))
+                     for tag in edition.page.tags if (slug := tag_slug(tag)))
+        edition.page = dataclasses.replace(edition.page, alternates=others, tag_links=tags,
                                            index_href=Output("index", lang).href_from(page))
     return result
 

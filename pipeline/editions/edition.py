@@ -118,6 +118,19 @@ def footnote_labels(interface: gettext.NullTranslations) -> markup.FootnoteLabel
                                  backlink=interface.gettext("Back to reference {number}"))
 
 
+def _head(fields: dict[str, str], text_html: TextHtml, translated: bool) -> dict[str, object]:
+    """The headline and byline of the page, as text and as HTML (a translated headline never ends on a lone
+    word)."""
+    return {
+        "headline": fields["headline"],
+        "headline_html": Markup(text_html(tie_text(fields["headline"]) if translated else fields["headline"])),
+        "dateline_html": Markup(text_html(fields["dateline"])),
+        "author": fields["byline.author"],
+        "author_html": Markup(text_html(fields["byline.author"])),
+        "location_html": Markup(text_html(fields["byline.location"])) if fields["byline.location"] else Markup(""),
+    }
+
+
 def build_edition(article: Article, lang: str, config: Config, translate: Translate = identity,
                   alternates: tuple[tuple[str, str], ...] = (),
                   provenance: Provenance = NO_PROVENANCE,
@@ -161,13 +174,8 @@ def build_edition(article: Article, lang: str, config: Config, translate: Transl
     page = EditionPage(
         slug=article.slug,
         lang=lang,
-        headline=fields["headline"],
-        headline_html=Markup(text_html(tie_text(fields["headline"]) if translated else fields["headline"])),
-        dateline_html=Markup(text_html(fields["dateline"])),
+        **_head(fields, text_html, translated),
         dateline_inline=inline is not None,
-        author=fields["byline.author"],
-        author_html=Markup(text_html(fields["byline.author"])),
-        location_html=Markup(text_html(fields["byline.location"])) if fields["byline.location"] else Markup(""),
         date_iso=article.date.isoformat(),
         date_display=format_date(article.date, lang, config.digits, config.urdu_dates),
         body_html=Markup(body_html if inline is None else inline),

@@ -47,6 +47,7 @@ class EditionPage:
     summary: str
     tags: tuple[str, ...]
     dateline_inline: bool = False  # the body's first paragraph opens with the dateline (Urdu papers' way)
+    tag_links: tuple[tuple[str, str], ...] = ()  # (tag, href of its page)
     alternates: tuple[tuple[str, str], ...] = ()  # (lang, href) of the other editions
     index_href: str = ""  # the link to the language's index
     provenance: Provenance = NO_PROVENANCE
