@@ -21,12 +21,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.urdu_corpus and tests.ink
 from corpus import make_corpus
 from startup import ENV, cold_start, long_text
 
-from pipeline.config import load_config
-from pipeline.formats.pdf import page_css
+from pipeline.build.run import build as build_in_process
+from pipeline.config import FONTS_DIR, TEMPLATES_DIR, load_config
+from pipeline.formats.pdf import Sources, page_css, render_pdf
 from pipeline.translation.interface import interface_translations, read_interface
+from tests.ink import OLD_URDU_LINE_HEIGHTS, collisions, laid_out
+from tests.urdu_corpus import make_urdu_corpus
 
 VENV_BIN = Path(sys.executable).parent
 PIPELINE = [str(VENV_BIN / "pipeline")]
@@ -127,6 +131,36 @@ def measure_pandoc(root: Path, work: Path, html_rate: float, pdf_sample: int) ->
                 pandoc_pdf_s_per_article=(time.perf_counter() - start) / len(sample))
 
 
+def measure_urdu_ink(work: Path, repeats: int = 5) -> dict[str, object]:
+    """The Urdu corpus (tests/urdu_corpus.py) rendered to PDF with the Urdu line heights before issue 11 and
+    with the house ones: render time (in this process, warm; the two take turns, best of `repeats` each, as
+    the machine is shared), pages, ink collisions."""
+    config = make_urdu_corpus(work / "urdu-corpus")
+    report = build_in_process(config, jobs=1, formats=("html",))
+    assert not report.problems and not report.held, (report.problems, report.held)
+    css = page_css_for(config.root)["ur"]
+    pages = [(p.read_text(encoding="utf-8"), f"ur/{p.name}") for p in sorted((config.default_out / "ur").glob("*.html"))
+             if p.name != "index.html"]
+    sources = Sources(TEMPLATES_DIR, FONTS_DIR)
+    variants = {"old": OLD_URDU_LINE_HEIGHTS, "new": ""}
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for extra in variants.values():
+        render_pdf(pages[0][0], pages[0][1], css + extra, sources)  # warm: fonts and style sheets loaded
+    for _ in range(repeats):
+        for name, extra in variants.items():
+            start = time.perf_counter()
+            for html, rel in pages:
+                render_pdf(html, rel, css + extra, sources)
+            times[name].append(time.perf_counter() - start)
+    results: dict[str, object] = {"ink_articles": len(pages)}
+    for name, extra in variants.items():
+        documents = [laid_out(html, rel, css, extra) for html, rel in pages]
+        results.update({f"ink_{name}_pdf_s": min(times[name]),
+                        f"ink_{name}_pages": sum(len(d.pages) for d in documents),
+                        f"ink_{name}_collisions": sum(len(collisions(d)) for d in documents)})
+    return results
+
+
 def measure_noop_big(work: Path, n: int) -> dict[str, object]:
     print(f"no-op corpus: {n} articles (full build first) ...", flush=True)
     big = work / "big"
@@ -142,8 +176,18 @@ def main() -> None:
     parser.add_argument("--noop-articles", type=int, default=1000)
     parser.add_argument("--pandoc-pdf", type=int, default=10)
     parser.add_argument("--json", type=Path, default=Path(__file__).resolve().parent / "results.json")
+    parser.add_argument("--ink-only", action="store_true", help="measure only the Urdu corpus row and update --json")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    if args.ink_only:
+        try:
+            results = json.loads(args.json.read_text()) if args.json.exists() else {}
+            results.update(measure_urdu_ink(work))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+        show_ink(results)
+        return
     results: dict[str, object] = {"machine": machine(), "articles": args.articles}
     try:
         print("cold start and long translations ...", flush=True)
@@ -156,6 +200,8 @@ def main() -> None:
         results.update(measure_pandoc(root, work, float(results["html_pages_per_s"]), args.pandoc_pdf))
         if args.noop_articles:
             results.update(measure_noop_big(work, args.noop_articles))
+        print("Urdu corpus, old and new line heights ...", flush=True)
+        results.update(measure_urdu_ink(work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
@@ -198,9 +244,24 @@ def show(r: dict) -> None:
         note = "refused on read (limit 40,000)" if chars > 40_000 else "grows linearly with length"
         rows.append((f"check / translate, one {chars:,}-char translation",
                      f"{r[f'check_{chars}_s']:.2f} / {r[f'translate_{chars}_s']:.2f} s", note))
+    rows += ink_rows(r)
     width = max(len(a) for a, _, _ in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:<22} {note}")
+
+
+def ink_rows(r: dict) -> list[tuple[str, str, str]]:
+    if "ink_new_pdf_s" not in r:
+        return []
+    return [(f"Urdu corpus PDFs ({r['ink_articles']}), line heights before / after",
+             f"{r['ink_old_pdf_s']:.2f} / {r['ink_new_pdf_s']:.2f} s",
+             f"{r['ink_old_pages']} / {r['ink_new_pages']} pages; ink collisions {r['ink_old_collisions']} / "
+             f"{r['ink_new_collisions']} (target 0)")]
+
+
+def show_ink(r: dict) -> None:
+    for name, value, note in ink_rows(r):
+        print(f"{name}  {value}  {note}")
 
 
 if __name__ == "__main__":
