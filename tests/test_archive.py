@@ -175,3 +175,31 @@ def test_urdu_tag_pages_exist_only_for_approved_tag_translations(make_site):
     page = (dist / "tags" / "agriculture" / "index.html").read_text(encoding="utf-8")
     assert "زراعت سے متعلق خبریں" in page and "mango.html" in page
     assert '<a href="agriculture/index.html">زراعت</a>' in (dist / "tags" / "index.html").read_text(encoding="utf-8")
+
+
+def test_past_the_limit_the_sitemap_is_split_and_only_its_last_part_changes(archive, monkeypatch):
+    from lxml import etree
+
+    from pipeline.formats import feeds
+
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_URLS", 5)
+    config = load_config(archive)
+    build(config)
+    dist = archive / "dist"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = etree.parse(str(dist / "sitemap.xml")).getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = index.xpath("//s:loc/text()", namespaces=ns)
+    assert parts == [f"https://news.example/sitemaps/{n}.xml" for n in (1, 2, 3)]  # 1 index + 11 stories
+    urls = [u for n in (1, 2, 3) for u in etree.parse(str(dist / "sitemaps" / f"{n}.xml")).xpath(
+        "/s:urlset/s:url/s:loc/text()", namespaces=ns)]
+    assert len(urls) == 12 and urls[1].endswith("en/port-cranes.html")  # the oldest story first
+    assert all(len(etree.parse(str(p)).getroot()) <= 5 for p in (dist / "sitemaps").glob("*.xml"))
+    (archive / "articles" / "late.md").write_text(_article("late", "2026-06-30", "[ports]"))
+    written = build(config).written
+    assert "sitemaps/3.xml" in written and "sitemaps/1.xml" not in written and "sitemaps/2.xml" not in written
+    for slug in ("port-cranes", "mango-harvest", "book-fair", "winter-schools", "mangroves", "late"):
+        (archive / "articles" / f"{slug}.md").unlink()
+    build(config)  # 1 index + 6 stories: two parts, the third removed
+    assert sorted(p.name for p in (dist / "sitemaps").iterdir()) == ["1.xml", "2.xml"]
+    assert build(config).written == []  # nothing changed: nothing written

@@ -23,7 +23,8 @@ from pipeline.build.listings import Story, listing_pages
 from pipeline.build.outputs import Output, Writer, intact
 from pipeline.config import Config
 from pipeline.editions.pages import LandingPage
-from pipeline.formats.feeds import Edition, atom_feed, sitemap
+from pipeline.formats import feeds
+from pipeline.formats.feeds import Edition, atom_feed, sitemap_index, sitemap_parts
 from pipeline.formats.html import render_landing
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
@@ -75,10 +76,6 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
         for page in listing_pages(config, lang, stories.get(lang, []), names, others, base):
             records[page.output.rel] = _write_if_changed(writer, page.output, page.source, functools.partial(
                 page.make, translations[lang]), old)
-    for rel in sorted(set(old) - set(records)):
-        output = Output.parse(rel)
-        if output is not None and output.format in LISTING_FORMATS and output.format != "index":
-            writer.remove(output)
     online = tuple(lang for lang in config.languages if (out / Output("index", lang).rel).is_file())
     landing = LandingPage(tuple((lang, config.name_for(lang), Output("index", lang).href_from(Output("landing")))
                                 for lang in online))
@@ -86,6 +83,10 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
                                               lambda: render_landing(landing, config).encode("utf-8"), old)
     if config.base_url:
         records.update(_write_feeds(config, out, langs, base, manifest, writer, old, held))
+    for rel in sorted(set(old) - set(records)):  # pages this build no longer makes: an empty month or tag...
+        output = Output.parse(rel)
+        if output is not None and output.format in (*LISTING_FORMATS, "sitemap-part") and output.format != "index":
+            writer.remove(output)
     return records
 
 
@@ -137,8 +138,30 @@ def _write_feeds(config: Config, out: Path, langs: tuple[str, ...], base: str, m
             int(config.feed_entries)), old)
     indexes = [(lang, Output("index", lang).rel) for lang in config.languages
                if (out / Output("index", lang).rel).is_file()]
-    records[Output("sitemap").rel] = _write_if_changed(writer, Output("sitemap"), digest(source, repr(indexes)),
-                                                       lambda: sitemap(editions, indexes, config.base_url or ""), old)
+    records.update(_write_sitemap(config.base_url, digest(source, repr(indexes), str(feeds.MAX_SITEMAP_URLS)),
+                                  editions, indexes, writer, old))
+    return records
+
+
+def _write_sitemap(base_url: str, source: str, editions: list[Edition], indexes: list[tuple[str, str]],
+                   writer: Writer, old: Records) -> Records:
+    """sitemap.xml, or past the limit its parts and an index of them. Made only when what it lists changed
+    (`source`); then a part whose bytes are the same is not written again."""
+    kept = {rel: record for rel, record in old.items() if rel == Output("sitemap").rel
+            or (Output.parse(rel) or Output("")).format == "sitemap-part"}
+    if kept.get(Output("sitemap").rel, {}).get("source") == source and \
+            all(intact(writer.out, rel, record.get("sha")) for rel, record in kept.items()):
+        for rel, record in kept.items():
+            writer.keep(Output.parse(rel) or Output("sitemap"), record["sha"])
+        return kept
+    parts = sitemap_parts(editions, indexes, base_url, feeds.MAX_SITEMAP_URLS)
+    records: Records = {}
+    if len(parts) > 1:
+        for number, part in enumerate(parts, start=1):
+            output = Output("sitemap-part", name=str(number))
+            records[output.rel] = {"sha": writer.write(output, part), "source": source}
+        parts = [sitemap_index(list(records), base_url)]
+    records[Output("sitemap").rel] = {"sha": writer.write(Output("sitemap"), parts[0]), "source": source}
     return records
 
 

@@ -98,8 +98,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            name_pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/page/[1-9][0-9]*)?"),
     Format("atom", "language", "{lang}/feed.xml", "the Atom feed of a language's newest stories",
            needs_base_url=True),
-    Format("sitemap", "publication", "sitemap.xml", "every page, with its language alternates",
-           needs_base_url=True),
+    Format("sitemap", "publication", "sitemap.xml", "every page, with its language alternates; past 50,000 "
+           "addresses, the index of its parts", needs_base_url=True),
+    Format("sitemap-part", "publication", "sitemaps/{name}.xml", "one part of a split sitemap (50,000 addresses, "
+           "oldest stories first, so only the last part changes)", needs_base_url=True, name_pattern=r"[1-9][0-9]*"),
     Format("landing", "publication", "index.html", "the front door: one link per language"),
     Format("asset", "file", "assets/{name}", "a stylesheet, copied from templates/"),
     Format("font", "file", "fonts/{name}", "a font file or its licence, copied from fonts/"),

@@ -91,24 +91,60 @@ def atom_feed(lang: str, editions: list[Edition], others: dict[str, list[Edition
     return _xml(feed)
 
 
-def sitemap(editions: list[Edition], indexes: list[tuple[str, str]], base_url: str) -> bytes:
-    """Every page of the publication, each article page with its language alternates (itself included)."""
-    urlset = ElementTree.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+#: The sitemaps.org limit of URLs in one sitemap file; past it the sitemap is split and indexed.
+MAX_SITEMAP_URLS = 50_000
+
+
+def _sitemap_groups(editions: list[Edition]) -> list[list[Edition]]:
+    """Each story's editions (English first), oldest story first: new stories only ever add to the end, so a
+    split sitemap changes only its last part."""
     by_slug: dict[str, list[Edition]] = {}
     for edition in editions:
         by_slug.setdefault(edition.slug, []).append(edition)
+    groups = [sorted(group, key=lambda e: (e.lang != SOURCE_LANGUAGE, e.lang)) for group in by_slug.values()]
+    return sorted(groups, key=lambda g: (min(e.date for e in g), g[0].slug))
+
+
+def sitemap_parts(editions: list[Edition], indexes: list[tuple[str, str]], base_url: str,
+                  limit: int = MAX_SITEMAP_URLS) -> list[bytes]:
+    """The sitemap as one urlset per `limit` URLs: the language indexes, then every article page (oldest
+    story first) with its language alternates (itself included). One part: it is the sitemap itself."""
+    parts: list[ElementTree.Element] = []
+    count = limit
+
+    def url() -> ElementTree.Element:
+        nonlocal count
+        if count == limit:
+            parts.append(ElementTree.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML}))
+            count = 0
+        count += 1
+        return _sub(parts[-1], "url")
+
     for _lang, page in indexes:
-        _sub(_sub(urlset, "url"), "loc", urljoin(base_url, page))
-    for slug in sorted(by_slug):
-        group = sorted(by_slug[slug], key=lambda e: (e.lang != SOURCE_LANGUAGE, e.lang))
+        _sub(url(), "loc", urljoin(base_url, page))
+    for group in _sitemap_groups(editions):
         for edition in group:
-            url = _sub(urlset, "url")
-            _sub(url, "loc", urljoin(base_url, edition.page))
-            _sub(url, "lastmod", edition.modified or edition.date)
+            entry = url()
+            _sub(entry, "loc", urljoin(base_url, edition.page))
+            _sub(entry, "lastmod", edition.modified or edition.date)
             for alternate in group if len(group) > 1 else []:
-                _sub(url, "xhtml:link", rel="alternate", hreflang=alternate.lang,
+                _sub(entry, "xhtml:link", rel="alternate", hreflang=alternate.lang,
                      href=urljoin(base_url, alternate.page))
-    return _xml(urlset)
+    return [_xml(part) for part in parts] or [_xml(ElementTree.Element("urlset", {"xmlns": SITEMAP,
+                                                                                  "xmlns:xhtml": XHTML}))]
+
+
+def sitemap(editions: list[Edition], indexes: list[tuple[str, str]], base_url: str) -> bytes:
+    """Every page of the publication in one sitemap (as long as it stays under the limit)."""
+    return sitemap_parts(editions, indexes, base_url)[0]
+
+
+def sitemap_index(parts: list[str], base_url: str) -> bytes:
+    """The sitemap index naming each part (their paths under the output folder)."""
+    root = ElementTree.Element("sitemapindex", {"xmlns": SITEMAP})
+    for part in parts:
+        _sub(_sub(root, "sitemap"), "loc", urljoin(base_url, part))
+    return _xml(root)
 
 
 def _xml(root: ElementTree.Element) -> bytes:
