@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pypdf
+import pypdfium2
 import pytest
 from click.testing import CliRunner
 from fontTools.ttLib import TTFont
@@ -63,6 +64,14 @@ def test_weasyprint_still_loses_urdu_words_without_the_layer(builds):
     assert min(found.values()) < 0.9, f"WeasyPrint now keeps Urdu words without the layer ({found}): remove the hook"
 
 
+def pdfium_pixels(path: Path) -> list[bytes]:
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return [page.render(scale=0.8).to_pil().tobytes() for page in document]
+    finally:
+        document.close()
+
+
 def test_pages_look_exactly_as_without_the_layer_and_english_is_untouched(builds, tmp_path):
     for pdf in urdu_pdfs(builds[True]):
         other = builds[False] / "ur" / pdf.name
@@ -73,6 +82,7 @@ def test_pages_look_exactly_as_without_the_layer_and_english_is_untouched(builds
             subprocess.run(["pdftoppm", "-r", "60", str(path), str(prefix)], check=True)
             pages[on] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{prefix.name}-*.ppm"))]
         assert pages[True] and pages[True] == pages[False], pdf.name
+        assert pdfium_pixels(pdf) == pdfium_pixels(other), pdf.name  # Chrome's renderer too
     english = sorted((builds[True] / "en").glob("*.pdf"))
     assert english and all(p.read_bytes() == (builds[False] / "en" / p.name).read_bytes() for p in english)
 

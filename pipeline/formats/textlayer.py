@@ -61,6 +61,8 @@ AUDITED_SOURCES = {
 LAYER_FONT = "TextLayer"  # the resource name of the glyphless font (WeasyPrint's are six capitals)
 TWIN_SUFFIX = "Glyphs"  # a twin's resource name: the font's name and this
 ADVANCE = 500  # the glyphless font's one advance, in thousandths of the font size
+ASCENT, DESCENT = 800, -200  # its metrics (poppler's word boxes), in the same units
+BOX_TOP = 200  # its glyph is a box from the baseline to this: taller boxes make PDFium join tight lines
 MIN_WIDTH = 0.01  # in font sizes: a word whose glyphs have no width still gets a sliver
 _TOKEN = re.compile(r"\s+|\S+")
 
@@ -339,7 +341,8 @@ def _glyphless_font(pdf: Any, document: _Document, compress: bool) -> pydyf.Dict
     pdf.add_object(program)
     descriptor = pydyf.Dictionary({
         "Type": "/FontDescriptor", "FontName": "/" + LAYER_FONT, "Flags": 4,
-        "FontBBox": pydyf.Array([0, -200, ADVANCE, 800]), "ItalicAngle": 0, "Ascent": 800, "Descent": -200,
+        "FontBBox": pydyf.Array([0, DESCENT, ADVANCE, ASCENT]), "ItalicAngle": 0, "Ascent": ASCENT,
+        "Descent": DESCENT,
         "CapHeight": 700, "StemV": 80, "FontFile2": program.reference})
     pdf.add_object(descriptor)
     top = max(document.codes.values())
@@ -362,19 +365,28 @@ def _glyphless_font(pdf: Any, document: _Document, compress: bool) -> pydyf.Dict
 
 @functools.cache
 def glyphless_program() -> bytes:
-    """A TrueType program of two empty glyphs (.notdef and the one every code draws), both ADVANCE wide
-    on a 1000-unit em, made with fontTools at first use; the same bytes every time (fixed timestamps)."""
+    """A TrueType program of an empty .notdef and the one glyph every code draws: ADVANCE wide on a
+    1000-unit em, its outline a low box on the baseline. The box is never painted (the layer is drawn in
+    text rendering mode 3), but PDFium skips a text object whose glyph boxes have no width (a one-letter
+    word, a lone digit: core/fpdftext/cpdf_textpage.cpp, ProcessTextObject). Made with fontTools at first
+    use; the same bytes every time (fixed timestamps)."""
     from fontTools.fontBuilder import FontBuilder  # fontTools comes with WeasyPrint; lazy, like it
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
+    box = TTGlyphPen(None)
+    box.moveTo((0, 0))
+    box.lineTo((0, BOX_TOP))
+    box.lineTo((ADVANCE, BOX_TOP))
+    box.lineTo((ADVANCE, 0))
+    box.closePath()
     builder = FontBuilder(1000, isTTF=True)
-    builder.setupGlyphOrder([".notdef", "blank"])
+    builder.setupGlyphOrder([".notdef", "box"])
     builder.setupCharacterMap({})
-    builder.setupGlyf({name: TTGlyphPen(None).glyph() for name in (".notdef", "blank")})
-    builder.setupHorizontalMetrics({".notdef": (ADVANCE, 0), "blank": (ADVANCE, 0)})
-    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupGlyf({".notdef": TTGlyphPen(None).glyph(), "box": box.glyph()})
+    builder.setupHorizontalMetrics({".notdef": (ADVANCE, 0), "box": (ADVANCE, 0)})
+    builder.setupHorizontalHeader(ascent=ASCENT, descent=DESCENT)
     builder.setupNameTable({"familyName": LAYER_FONT, "styleName": "Regular"})
-    builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    builder.setupOS2(sTypoAscender=ASCENT, sTypoDescender=DESCENT, usWinAscent=ASCENT, usWinDescent=-DESCENT)
     builder.setupPost()
     builder.font["head"].created = builder.font["head"].modified = 3_000_000_000  # 1999: any fixed time
     builder.font.recalcTimestamp = False
