@@ -32,7 +32,7 @@ from pipeline.formats import pdf as pdf_format
 WORD = re.compile(r"\w+", re.UNICODE)
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # pdftotext wraps RTL lines in these
 EXTRACTORS = ("pypdf", "pdftotext", "pdfium")
-CORPUS_ARTICLES = 12  # about 450 words each, tables every fifth, footnotes every third
+CORPUS_ARTICLES = 20  # about 450 words each (1-2 pages), tables every fifth, footnotes every third
 
 
 class _Text(HTMLParser):

@@ -157,7 +157,7 @@ def _install(wp: ModuleType) -> None:
         return
     _originals["draw_first_line"] = wp.draw.text.draw_first_line
     _originals["build_fonts_dictionary"] = wp.pdf.build_fonts_dictionary
-    ffi = wp.text.ffi
+    text_ffi = wp.text.ffi  # Pango through cffi: FROM_UNITS, ffi.NULL
 
     @functools.wraps(_originals["draw_first_line"])
     def draw_first_line(stream: Any, textbox: Any, *args: Any) -> Any:
@@ -173,7 +173,7 @@ def _install(wp: ModuleType) -> None:
             twins = {name for name in used if name in fonts and not fonts[name].bitmap}
             _to_twins(stream.stream, start, twins)
             document.twins |= twins
-            _draw_layer(stream, textbox, args[-1], document, ffi)
+            _draw_layer(stream, textbox, args[-1], document, text_ffi)
         return emojis
 
     @functools.wraps(_originals["build_fonts_dictionary"])
@@ -209,19 +209,19 @@ class _Token:
     right: float
 
 
-def _runs(first_line: Any, text: bytes, ffi: Any) -> list[tuple[bool, int, list[_Token]]]:
+def _runs(first_line: Any, text: bytes, text_ffi: Any) -> list[tuple[bool, int, list[_Token]]]:
     """The line's runs in visual order: (right to left, logical start, tokens in visual order). A token's
     extent is the union of its glyphs' advances (Pango's widths: what WeasyPrint's TJ moves by)."""
     runs = []
     x = 0.0
     run = first_line.runs[0]
-    while run != ffi.ffi.NULL:
+    while run != text_ffi.ffi.NULL:
         item, glyphs = run.data.item, run.data.glyphs
         texts, starts = _split(text[item.offset:item.offset + item.length])
         spans = [[inf, -inf] for _ in texts]
         infos, clusters = glyphs.glyphs, glyphs.log_clusters
         for i in range(glyphs.num_glyphs):
-            width = infos[i].geometry.width * ffi.FROM_UNITS
+            width = infos[i].geometry.width * text_ffi.FROM_UNITS
             span = spans[bisect_right(starts, clusters[i]) - 1]
             span[0], span[1] = min(span[0], x, x + width), max(span[1], x, x + width)
             x += width
@@ -282,10 +282,10 @@ def _joined(left: _Token, right: _Token) -> _Token:
     return _Token(text, left.rtl, left.left, right.right)
 
 
-def _draw_layer(stream: Any, textbox: Any, matrix: Any, document: _Document, ffi: Any) -> None:
+def _draw_layer(stream: Any, textbox: Any, matrix: Any, document: _Document, text_ffi: Any) -> None:
     """The line's logical text, invisible, on the baseline, each word over its visible glyphs."""
     first_line, _ = textbox.pango_layout.get_first_line()
-    tokens = _visual_order(_runs(first_line, textbox.pango_layout.text.encode("utf-8"), ffi))
+    tokens = _visual_order(_runs(first_line, textbox.pango_layout.text.encode("utf-8"), text_ffi))
     tokens = [t for t in tokens if t.text.strip() or t.right - t.left > 0]
     if not tokens:
         return
