@@ -296,8 +296,8 @@ def _draw_layer(stream: Any, textbox: Any, matrix: Any, document: _Document, tex
     for token in tokens:
         chars = token.text[::-1] if token.rtl else token.text
         width = max(token.right - token.left, MIN_WIDTH * size)
-        stream.stream.append(pydyf._to_bytes(round(100 * width / (len(chars) * ADVANCE / 1000 * size), 3)) + b" Tz")
-        stream.set_text_matrix(a, b, c, d, e + a * token.left, f + b * token.left)
+        stream.stream.append(pydyf._to_bytes(round(100 * width / (len(chars) * ADVANCE / 1000 * size), 2)) + b" Tz")
+        stream.set_text_matrix(a, b, c, d, round(e + a * token.left, 2), round(f + b * token.left, 2))  # 1/100 px
         stream.show_text("<" + "".join(f"{document.code(char):04x}" for char in chars) + ">")
     stream.stream.append(b"100 Tz")
     stream.set_text_rendering(0)
