@@ -4,7 +4,9 @@ In: --articles N (default 200) for the synthetic corpus (English + approved Urdu
 (default 1000; 0 skips) for the no-op measurement, --pandoc-pdf K articles for Pandoc's PDF rate.
 Out: a table on stdout and the same figures as JSON (bench/results.json): full build jobs=1 and
 jobs=2, raw WeasyPrint on the very same HTML in one warm process (the floor), overhead ratio, no-op
-rebuild, one-article edit, HTML-only rate, peak memory per worker, Pandoc HTML and PDF.
+rebuild, one-article edit, HTML-only rate, peak memory per worker, Pandoc HTML and PDF, and the Urdu
+PDF text layer (bench/text_layer.py: words found in order per extractor, render time and size, layer
+on and off).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.urdu_corpus and tests.ink
 from corpus import make_corpus
 from startup import ENV, cold_start, long_text
+from text_layer import run_all as text_layer_figures
+from text_layer import show as show_text_layer
 
 from pipeline.build.run import build as build_in_process
 from pipeline.config import FONTS_DIR, TEMPLATES_DIR, load_config
@@ -202,10 +206,13 @@ def main() -> None:
             results.update(measure_noop_big(work, args.noop_articles))
         print("Urdu corpus, old and new line heights ...", flush=True)
         results.update(measure_urdu_ink(work))
+        print("Urdu PDF text layer: sample publication and corpus, layer on and off ...", flush=True)
+        results["text_layer"] = text_layer_figures()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     show(results)
+    show_text_layer(results["text_layer"])
 
 
 def show(r: dict) -> None:

@@ -66,7 +66,7 @@ class Reviewer:
 
 
 Reviewers = tuple[tuple[str, tuple[Reviewer, ...]], ...]
-Value = str | tuple[str, ...] | tuple[tuple[str, str], ...] | Reviewers | tuple[Partner, ...] | None
+Value = str | bool | tuple[str, ...] | tuple[tuple[str, str], ...] | Reviewers | tuple[Partner, ...] | None
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,13 @@ def _choice(*choices: str) -> Callable[[yaml.Node], Value]:
             raise ValueError(f"must be one of {', '.join(choices)}")
         return value
     return read
+
+
+def _flag(node: yaml.Node) -> Value:
+    value = _scalar(node)
+    if value not in ("true", "false"):
+        raise ValueError("must be true or false")
+    return value == "true"
 
 
 def _languages(node: yaml.Node) -> Value:
@@ -291,6 +298,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("pdf_variant", "archival", "archival",
             "archival: PDF/A-3b and PDF/UA-1 (tagged, sRGB output intent), what partners archive; plain: a plain "
             "PDF 1.7", _choice("archival", "plain")),
+    Setting("pdf_text_layer", True, "true",
+            "Urdu PDFs carry an invisible copy of their text, so that copying, search and screen readers get "
+            "the words (Nastaliq glyphs alone give about a third of them); false leaves it out", _flag),
     Setting("reviewers", None, "{ur: [{name: Saima Anwar, key: ssh-ed25519 AAAA...}]}",
             "who may approve translations, per language; a reviewer with a key must sign each approval. "
             "Not set: anyone may approve (publish warns)", _reviewers),
@@ -314,6 +324,7 @@ class Config:
     digits: str = "latin"
     base_url: str | None = None
     pdf_variant: str = "archival"
+    pdf_text_layer: bool = True
     urdu_dates: str = "cldr"
     quotes: str = "“”"
     urdu_dateline: str = "header"
@@ -435,6 +446,8 @@ def settings_table() -> str:
 
 
 def _shown_default(value: Value) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
     if value is None:
         return "(none)"
     if value == ():

@@ -18,11 +18,12 @@ class Language:
     native_name: str
     direction: str  # "ltr" or "rtl"
     locale: str  # CLDR locale for dates (Babel)
+    nastaliq: bool = False  # set in Nastaliq: its PDFs get the text layer (pipeline.formats.textlayer)
 
 
 LANGUAGES: dict[str, Language] = {
     "en": Language("en", "English", "English", "ltr", "en_US"),
-    "ur": Language("ur", "Urdu", "اردو", "rtl", "ur_PK"),
+    "ur": Language("ur", "Urdu", "اردو", "rtl", "ur_PK", nastaliq=True),
 }
 SOURCE_LANGUAGE = "en"
 

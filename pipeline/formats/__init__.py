@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pipeline.config import Config
 from pipeline.editions.pages import EditionPage
 from pipeline.formats import ninjs, pdf
+from pipeline.languages import LANGUAGES
 from pipeline.runtime.hashing import digest
 
 
@@ -62,16 +63,22 @@ def _pdf_css(job: EditionJob) -> str:
 
 def _pdf_source(job: EditionJob) -> str:
     """Everything the PDF is made from: the page, its print CSS, its images, the public address its links
-    point to and the PDF variant."""
+    point to, the PDF variant and whether it has the Urdu text layer."""
     return digest(job.assets, job.html, _pdf_css(job), job.config.base_url or "-", job.config.pdf_variant,
+                  "text-layer" if _text_layer(job) else "-",
                   *(part for name, data in sorted(job.media.items()) for part in (name, digest(data))))
+
+
+def _text_layer(job: EditionJob) -> bool:
+    """The invisible text layer: in editions set in Nastaliq, unless publication.yaml turns it off."""
+    return job.config.pdf_text_layer and LANGUAGES[job.page.lang].nastaliq
 
 
 def _pdf(job: EditionJob) -> tuple[bytes, list[str]]:
     return pdf.render_pdf(job.html, page_rel(job.page.lang, job.page.slug), _pdf_css(job),
                           pdf.Sources(job.config.templates, job.config.fonts, job.media),
                           base_url=job.config.base_url, assets=job.assets,
-                          archival=job.config.pdf_variant == "archival")
+                          archival=job.config.pdf_variant == "archival", text_layer=_text_layer(job))
 
 
 def _ninjs(job: EditionJob) -> tuple[bytes, list[str]]:

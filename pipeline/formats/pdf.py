@@ -39,6 +39,7 @@ from xml.etree import ElementTree
 
 import pydyf
 
+from pipeline.formats.textlayer import layer as text_layer_for
 from pipeline.languages import direction
 from pipeline.text.localize import digit_system
 
@@ -249,11 +250,14 @@ def layout(html: str, page_rel: str, page_css: str, sources: Sources, assets: st
 
 
 def render_pdf(html: str, page_rel: str, page_css: str, sources: Sources, *, base_url: str | None = None,
-               timeout: int = RENDER_TIMEOUT, assets: str = "", archival: bool = True) -> tuple[bytes, list[str]]:
+               timeout: int = RENDER_TIMEOUT, assets: str = "", archival: bool = True,
+               text_layer: bool = False) -> tuple[bytes, list[str]]:
     """One HTML page to PDF bytes and WeasyPrint's warnings (missing glyphs, refused files), within
     `timeout` seconds. The same bytes for the same input: the PDF identifier is a hash of it. `archival`:
     PDF/A-3b and PDF/UA-1 (tagged structure, sRGB output intent, both identifications in the XMP, the title
-    shown by viewers); no attachments (WeasyPrint writes a duplicate /AF for them, Kozea/WeasyPrint#2917)."""
+    shown by viewers); no attachments (WeasyPrint writes a duplicate /AF for them, Kozea/WeasyPrint#2917).
+    `text_layer`: Nastaliq lines get the invisible text layer (`textlayer`); raises ProblemsFound when this
+    WeasyPrint is not the one the layer was audited for."""
     html = links_for_print(html, page_rel, base_url)
     identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32]
     with _render_lock:  # one PDF at a time in this process, whatever thread asks
@@ -269,7 +273,9 @@ def render_pdf(html: str, page_rel: str, page_css: str, sources: Sources, *, bas
                     extra["{http://www.aiim.org/pdfua/ns/id/}part"] = "1"
                 _with_xmp(document.metadata, extra)
                 options = ARCHIVAL if archival else {}
-                pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"), finisher=_finisher, **options)
+                with text_layer_for(weasyprint_module(), text_layer):
+                    pdf = document.write_pdf(pdf_identifier=identifier.encode("ascii"), finisher=_finisher,
+                                             **options)
         finally:
             logger.removeHandler(collect)
     warnings = collect.messages + [f"refused to load {url}" for url in fetcher.refused]
