@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -24,12 +25,15 @@ from pipeline.cli import main
 from pipeline.config import REPO_DIR
 from tests import browser
 from tests.conftest import TEST_REVIEWERS, article_text
+from tests.helpers import state_dir
 from tests.urdu_fixture import URDU, fill_catalog
 
 # The test article's Urdu, with a ZWNJ inside a word pair, and words before ۔ ، and ؟.
 MANGO_UR = {**URDU, "Early Mango Harvest in Multan": "ملتان میں آم کی جلد\u200cفصل",
             "Growers around Multan began picking mangoes two weeks early this year.":
                 "کیا ملتان کے کاشتکاروں نے اس سال دو ہفتے پہلے آم توڑنا شروع کر دیے؟ ہاں، انگوروں کے بعد۔"}
+SEARCH_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; script-src 'self' "
+                 "'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'")
 HELD_UR = {**URDU, "Early Mango Harvest in Multan": "بہاولپور میں کھجور کی فصل"}
 
 
@@ -73,7 +77,7 @@ def bilingual(tmp_path):
     return make_bilingual(tmp_path / "site"), tmp_path / "out"
 
 
-def test_the_index_holds_what_is_published_and_a_held_edition_never(bilingual):
+def test_the_index_holds_what_is_published_and_a_held_edition_never(bilingual, monkeypatch):
     root, out = bilingual
     build(root, out)
     assert (out / "ur" / "mango.html").is_file() and not (out / "ur" / "dates.html").exists()
@@ -85,6 +89,11 @@ def test_the_index_holds_what_is_published_and_a_held_edition_never(bilingual):
     entry = json.loads((out / "ur" / "search" / "pagefind" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["ur"]
     assert not list((out / "ur" / "search" / "pagefind").glob("pagefind-ui*"))  # no interface we do not serve
+    policies = {rel: (out / rel).read_text().split('Content-Security-Policy" content="')[1].split('"')[0]
+                for rel in ("en/mango.html", "ur/index.html", "ur/search/index.html")}
+    assert policies["ur/search/index.html"] == SEARCH_POLICY
+    assert "script" not in policies["en/mango.html"] + policies["ur/index.html"]  # only the search page runs any
+    monkeypatch.setattr(search, "_executable", lambda: None)  # were Pagefind asked now, the build would fail
     again = build(root, out)
     assert "wrote 0 files" in again.output  # nothing changed: Pagefind does not even run
 
@@ -153,8 +162,12 @@ def ask(session: browser.Browser, url: str, query: str) -> list[dict]:
     session.open(url)
     field = session.driver.find_element(By.ID, "search-query")
     field.send_keys(query)
-    WebDriverWait(session.driver, 20).until(lambda d: d.execute_script(  # the results of the whole query
-        "return document.querySelector('.search-results').dataset.query === arguments[0]", query))
+    try:
+        WebDriverWait(session.driver, 15).until(lambda d: d.execute_script(  # the results of the whole query
+            "return document.querySelector('.search-results').dataset.query === arguments[0]", query))
+    except TimeoutException:
+        status = session.script("return document.querySelector('.search-status').textContent")
+        raise AssertionError(f"no results for {query!r}: status {status!r}, console {console(session)}") from None
     return session.script("""return [...document.querySelectorAll('.search-results li')].map(li => {
         const a = li.querySelector('a'), s = getComputedStyle(li);
         return {href: a.getAttribute('href'), title: a.textContent, direction: s.direction, font: s.fontFamily,
@@ -180,6 +193,20 @@ def test_typing_a_word_shows_its_story(chromium, lang, query, story, mark):
     assert session.driver.current_url == f"{base}sample/{lang}/{story}.html"
 
 
+def test_without_a_worker_pagefind_runs_in_the_page_under_its_policy(chromium):
+    """Where a browser cannot start Pagefind's worker, Pagefind fetches the index and compiles its WebAssembly
+    in the page itself: what 'wasm-unsafe-eval' and connect-src 'self' are there for."""
+    session, base = chromium
+    hook = session.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.Worker;"})
+    try:
+        results = ask(session, f"{base}sample/ur/search/index.html", "جنگلات")
+        assert session.script("return typeof Worker") == "undefined"
+    finally:
+        session.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": hook["identifier"]})
+    assert [r["href"] for r in results] == ["../indus-delta-mangroves.html"]
+    assert console(session) == []
+
+
 @pytest.mark.parametrize(("query", "mark"), [
     ("جلد\u200cفصل", "جلد\u200cفصل"),  # as typed with the ZWNJ the translator used
     ("جلد", "جلد\u200cفصل"),  # its first half (a ZWNJ joins one word: its second half alone finds nothing)
@@ -202,3 +229,14 @@ def test_a_word_of_another_language_or_a_held_story_finds_nothing(chromium):
     assert ask(session, f"{base}mango/ur/search/index.html", "بہاولپور") == []  # the held edition's word
     assert [r["href"] for r in ask(session, f"{base}mango/en/search/index.html", "Bahawalpur")] == ["../dates.html"]
     assert console(session) == []
+
+
+def test_a_killed_build_leaves_no_staging_folder_behind(make_site, tmp_path):
+    root = make_site({"articles/mango.md": article_text()}, english_only=True)
+    out = tmp_path / "out"
+    build(root, out)
+    leftover = state_dir(root, out) / f"{search.STAGING_PREFIX}abc123" / "site"
+    leftover.mkdir(parents=True)
+    (leftover / "mango.html").write_text("<p>a copy</p>")
+    build(root, out)
+    assert not leftover.parent.exists() and not list(state_dir(root, out).glob(f"{search.STAGING_PREFIX}*"))

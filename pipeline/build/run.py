@@ -37,7 +37,7 @@ from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer, intact
 from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files
-from pipeline.build.search import write_search
+from pipeline.build.search import remove_staging, write_search
 from pipeline.build.task import Outcome, process_article, warm
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
@@ -140,6 +140,7 @@ class _Build:
                    *(self.out / lang for lang in self.config.languages)]
         searches = [(self.out / Output("search", lang).rel).parent for lang in self.config.languages]
         atomic.remove_leftovers(folders, trees=[self.out / "media", *searches])
+        remove_staging(self.state)
         old = self.out / ".pipeline"
         for name in (CACHE_FILE, MANIFEST_FILE, LOCK_FILE):
             if (old / name).is_file() and not (old / name).is_symlink():

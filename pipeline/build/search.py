@@ -34,6 +34,7 @@ Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
 SEARCH_FORMATS = ("search", "search-index")
 ROOT_SELECTOR = "article.story"  # what a result is made of: the story, not the masthead or the links around it
 PAGEFIND_SECONDS = 300
+STAGING_PREFIX = ".pipeline-search-"  # Pagefind's working folders, in the state folder
 INSTALL = "run `make publish` (it installs requirements.lock) or `.venv/bin/pip install pagefind-bin`"
 
 
@@ -52,6 +53,13 @@ def _executable() -> Path | None:
             if (Path(folder) / name).is_file():
                 return Path(folder) / name
     return None
+
+
+def remove_staging(state: Path) -> None:
+    """Pagefind's working folders a killed build left in the state folder (ours by their prefix; never a link)."""
+    for folder in state.glob(f"{STAGING_PREFIX}*") if state.is_dir() else []:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _published(out: Path, manifest: Manifest, lang: str) -> list[str]:
@@ -112,7 +120,7 @@ def _index(config: Config, out: Path, lang: str, slugs: list[str], writer: Write
     if binary is None:
         return {}, Problem(shown, None, None, f"the search index was not built: the Pagefind program is missing; "
                                               f"{INSTALL}, then publish again")
-    with tempfile.TemporaryDirectory(prefix=".pipeline-search-", dir=config.state_dir(out)) as staging:
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.state_dir(out)) as staging:
         site, bundle = Path(staging) / "site", Path(staging) / "bundle"
         site.mkdir()
         for slug in slugs:
