@@ -240,3 +240,16 @@ def test_a_killed_build_leaves_no_staging_folder_behind(make_site, tmp_path):
     (leftover / "mango.html").write_text("<p>a copy</p>")
     build(root, out)
     assert not leftover.parent.exists() and not list(state_dir(root, out).glob(f"{search.STAGING_PREFIX}*"))
+
+
+@pytest.mark.parametrize("size", [browser.DESKTOP, browser.PHONE], ids=["desktop", "phone"])
+def test_the_search_page_with_its_results_passes_axe(chromium, size):
+    browser.require("axe")
+    session, base = chromium
+    for lang, query in (("ur", "کراچی"), ("en", "port")):
+        session.open(f"{base}sample/{lang}/search/index.html?q={query}", size)
+        WebDriverWait(session.driver, 15).until(lambda d, query=query: d.execute_script(
+            "return document.querySelector('.search-results').dataset.query === arguments[0]", query))
+        serious = [v for v in session.axe() if v["impact"] in ("serious", "critical")]
+        assert serious == [], browser.summary(serious)
+        assert console(session) == []
