@@ -3,12 +3,13 @@
 In: a `Config` (the publication root), the languages and formats asked for, the output folder, and
 an executor (or a number of jobs) for the article tasks.
 Out: in the output folder, every edition's outputs as the formats table names them
-(`<lang>/<slug>.html`, `<lang>/<slug>.pdf`), `<lang>/index.html`, `assets/`, `fonts/`, `media/` and
-a landing `index.html`; in the state folder (under the root, never in the output folder) the cache,
-the manifest and the lock; and a `BuildReport` of what was written, kept, held back (with the count
-of segments waiting) or failed. Articles whose inputs hash the same as last time keep their outputs
-without being parsed (and without importing WeasyPrint). A bad article or a held edition never
-stops the others, and its previously published files stay exactly as they were.
+(`<lang>/<slug>.html`, `<lang>/<slug>.pdf`), `<lang>/index.html`, `assets/`, `fonts/`, `media/`,
+a landing `index.html` and each language's search page and index (`pipeline.build.search`); in the
+state folder (under the root, never in the output folder) the cache, the manifest and the lock; and a
+`BuildReport` of what was written, kept, held back (with the count of segments waiting) or failed.
+Articles whose inputs hash the same as last time keep their outputs without being parsed (and without
+importing WeasyPrint). A bad article or a held edition never stops the others, and its previously
+published files stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer, intact
 from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files
+from pipeline.build.search import remove_staging, write_search
 from pipeline.build.task import Outcome, process_article, warm
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
@@ -136,7 +138,9 @@ class _Build:
         older version kept inside the output folder."""
         folders = [self.out, self.state, self.out / "assets", self.out / "fonts",
                    *(self.out / lang for lang in self.config.languages)]
-        atomic.remove_leftovers(folders, trees=[self.out / "media"])
+        searches = [(self.out / Output("search", lang).rel).parent for lang in self.config.languages]
+        atomic.remove_leftovers(folders, trees=[self.out / "media", *searches])
+        remove_staging(self.state)
         old = self.out / ".pipeline"
         for name in (CACHE_FILE, MANIFEST_FILE, LOCK_FILE):
             if (old / name).is_file() and not (old / name).is_symlink():
@@ -182,7 +186,7 @@ class _Build:
         self.new_entries: dict[str, ArticleEntry] = {}
 
     def _copy_files(self) -> None:
-        for sheet in ("style.css", "mobile.css"):
+        for sheet in ("style.css", "mobile.css", "search.js"):
             self._claim(self.writer, Output("asset", name=sheet), (self.config.templates / sheet).read_bytes())
         for font in sorted(self.config.fonts.iterdir()):
             if font.suffix in (".ttf", ".txt") and font.is_file():
@@ -329,9 +333,15 @@ class _Build:
 
     def _finish(self) -> None:
         if "html" in self.formats:
+            old = self.cache.pages
             self.cache.pages = write_indexes(self.config, self.out, self.langs, self.ctx.base, self.manifest,
-                                             self.translations, self.writer, self.cache.pages,
-                                             self.ctx.broken_interface)
+                                             self.translations, self.writer, old, self.ctx.broken_interface)
+            shas = {rel: record["sha"] for entry in (*self.cache.articles.values(), *self.new_entries.values())
+                    for rel, record in entry.outputs.items()}
+            found, problems = write_search(self.config, self.out, self.langs, self.ctx.base, self.manifest,
+                                           self.translations, self.writer, old, shas, self.ctx.broken_interface)
+            self.cache.pages.update(found)
+            self.report.problems.extend(problems)
         save_manifest(self.state, self.manifest)
         self.cache.articles.update(self.new_entries)
         self.cache.save(self.state)

@@ -33,6 +33,10 @@ class EditionJob:
     made: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (path, size) of what is written
 
 
+# What the search bundle is made of (Pagefind's names, hashes in them): the script and its worker, the entry,
+# the language's metadata, the WebAssembly, the word index, the fragments (a page's text) and filters.
+SEARCH_FILES = (r"pagefind(?:-worker)?\.js|pagefind-entry\.json|pagefind\.[a-z]{2,3}_[0-9a-f]+\.pf_meta"
+                r"|wasm\.[a-z]+\.pagefind|(?:index|fragment|filter)/[a-z]{2,3}_[0-9a-f]+\.pf_(?:index|fragment|filter)")
 Render = Callable[[EditionJob], tuple[bytes, list[str]]]
 
 
@@ -51,6 +55,11 @@ class Format:
 def page_rel(lang: str, slug: str) -> str:
     """Where an edition's page is published, under the output folder."""
     return FORMATS["html"].path.format(lang=lang, slug=slug)
+
+
+def search_rel(lang: str) -> str:
+    """Where a language's search page is published, under the output folder."""
+    return FORMATS["search"].path.format(lang=lang)
 
 
 def _html(job: EditionJob) -> tuple[bytes, list[str]]:
@@ -109,8 +118,13 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "addresses, the index of its parts", needs_base_url=True),
     Format("sitemap-part", "publication", "sitemaps/{name}.xml", "one part of a split sitemap (50,000 addresses, "
            "oldest stories first, so only the last part changes)", needs_base_url=True, name_pattern=r"[1-9][0-9]*"),
+    Format("search", "language", "{lang}/search/index.html", "the search page of a language: a reader types a "
+           "word and sees the stories that hold it (Pagefind, in the browser, no server)"),
+    Format("search-index", "language", "{lang}/search/pagefind/{name}", "the static search index of a "
+           "language's published stories and Pagefind's script, made by Pagefind after the pages",
+           name_pattern=SEARCH_FILES),
     Format("landing", "publication", "index.html", "the front door: one link per language"),
-    Format("asset", "file", "assets/{name}", "a stylesheet, copied from templates/"),
+    Format("asset", "file", "assets/{name}", "a stylesheet or the search page's script, copied from templates/"),
     Format("font", "file", "fonts/{name}", "a font file or its licence, copied from fonts/"),
     Format("media", "file", "media/{name}", "an image an article uses, copied from the publication"),
 )}

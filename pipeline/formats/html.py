@@ -4,7 +4,8 @@ In: an `EditionPage` (one article in one language, its body already rendered to 
 of a language's index, or the landing page; the interface-string catalog of the language; the config.
 Out: HTML text from the templates in `templates/` (autoescape on, i18n extension on), one set of
 templates for both languages, parametrised by `lang` and `dir`; every page carries the same
-Content-Security-Policy (base.html).
+Content-Security-Policy (base.html), but the search page, which may also run its own script and
+Pagefind's (`'self'`, WebAssembly, fetching the index from the same origin).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import gettext
 import json
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -23,7 +25,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.editions.pages import EditionPage, LandingPage, ListingView
-from pipeline.formats import page_rel
+from pipeline.formats import FORMATS, page_rel, search_rel
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE, direction
 from pipeline.text.characters import convert_digits
 from pipeline.text.localize import digit_system
@@ -124,7 +126,20 @@ def render_listing(lang: str, view: ListingView, rel: str, alternates: list[tupl
     prefix = "../" * rel.count("/")
     return _render("index.html", translations, config.templates, view=view, entries=view.entries, lang=lang,
                    dir=direction(lang), discovery=None, alternates=alternates, publication=config.name_for(lang),
-                   asset_prefix=prefix, digits=digit_system(lang, config.digits))
+                   asset_prefix=prefix, digits=digit_system(lang, config.digits),
+                   search_href=posixpath.relpath(search_rel(lang), posixpath.dirname(rel)))
+
+
+def render_search(lang: str, alternates: list[tuple[str, str]], config: Config,
+                  translations: gettext.NullTranslations) -> str:
+    """A language's search page: the form, and where its script finds the index and the story pages."""
+    rel = search_rel(lang)
+    here = posixpath.dirname(rel)
+    return _render("search.html", translations, config.templates, lang=lang, dir=direction(lang), discovery=None,
+                   alternates=alternates, publication=config.name_for(lang), asset_prefix="../" * rel.count("/"),
+                   digits=digit_system(lang, config.digits), search_page=True,
+                   pages_prefix=posixpath.relpath(posixpath.dirname(page_rel(lang, "x")), here) + "/",
+                   index_href=posixpath.relpath(FORMATS["index"].path.format(lang=lang), here))
 
 
 def render_landing(page: LandingPage, config: Config) -> str:

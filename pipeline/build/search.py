@@ -1,0 +1,163 @@
+"""Search without a server: each language's search page and its static Pagefind index.
+
+In: the output folder after the build wrote the article pages, the manifest (which editions are published
+and not withdrawn), the hash of each page as the build recorded it, the interface strings, and what the
+previous build recorded of the search files.
+Out: through the build's `Writer`, `<lang>/search/index.html` and `<lang>/search/pagefind/...` (the index,
+Pagefind's script and WebAssembly), and the records the cache keeps of them. Pagefind (the `pagefind-bin`
+package) runs over a staging copy of exactly the language's published story pages (a held, embargoed,
+withdrawn or deleted edition is not there), one index per language (`--force-language`), only the story
+itself (`article.story`); it runs only when one of those pages changed, so a build with nothing to do
+writes nothing. Files of an older index that the new one does not have are removed. A missing or failing
+Pagefind is one problem line naming what to do; the pages are published all the same.
+"""
+
+from __future__ import annotations
+
+import gettext
+import importlib.util
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from pipeline.build.cache import Manifest
+from pipeline.build.outputs import Output, Writer, intact
+from pipeline.config import Config
+from pipeline.errors import Problem
+from pipeline.formats.html import render_search
+from pipeline.runtime.hashing import digest, file_digest
+
+Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
+SEARCH_FORMATS = ("search", "search-index")
+ROOT_SELECTOR = "article.story"  # what a result is made of: the story, not the masthead or the links around it
+PAGEFIND_SECONDS = 300
+STAGING_PREFIX = ".pipeline-search-"  # Pagefind's working folders, in the state folder
+INSTALL = "run `make publish` (it installs requirements.lock) or `.venv/bin/pip install pagefind-bin`"
+
+
+def pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _executable() -> Path | None:
+    """The Pagefind program the `pagefind-bin` package ships for this platform (not imported: only found)."""
+    spec = importlib.util.find_spec("pagefind_bin")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        for name in ("pagefind_extended", "pagefind"):
+            if (Path(folder) / name).is_file():
+                return Path(folder) / name
+    return None
+
+
+def remove_staging(state: Path) -> None:
+    """Pagefind's working folders a killed build left in the state folder (ours by their prefix; never a link)."""
+    for folder in state.glob(f"{STAGING_PREFIX}*") if state.is_dir() else []:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _published(out: Path, manifest: Manifest, lang: str) -> list[str]:
+    """The slugs of the language's editions that are published now (page on disk) and not withdrawn."""
+    slugs = []
+    for key, info in sorted(manifest.items()):
+        edition_lang, _, slug = key.partition("/")
+        if edition_lang == lang and info.get("withdrawn") != "yes" and \
+                (out / Output("html", lang, slug).rel).is_file():
+            slugs.append(slug)
+    return slugs
+
+
+def write_search(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
+                 translations: dict[str, gettext.NullTranslations], writer: Writer, old: Records,
+                 page_shas: dict[str, str], held: frozenset[str] = frozenset()) -> tuple[Records, list[Problem]]:
+    """Each language's search page and index; the records to keep and the problems met. A language in
+    `held` (its interface strings wait) keeps what it had."""
+    records: Records = {}
+    problems: list[Problem] = []
+    for lang in langs:
+        mine = {rel: r for rel, r in old.items() if _search_lang(rel) == lang}
+        if lang in held:
+            records.update(mine)
+            continue
+        alternates = [(other, Output("search", other).href_from(Output("search", lang)))
+                      for other in config.languages if other != lang]
+        page = Output("search", lang)
+        records[page.rel] = _write_if_changed(writer, page, digest(base, lang, repr(alternates)), lambda lang=lang,
+                                              alternates=alternates: render_search(
+            lang, alternates, config, translations[lang]).encode("utf-8"), old)
+        slugs = _published(out, manifest, lang)
+        shas = [page_shas.get(Output("html", lang, s).rel) or file_digest(out / Output("html", lang, s).rel)
+                for s in slugs]
+        source = digest(base, pagefind_version(), ROOT_SELECTOR, lang, *slugs, *shas)
+        index = {rel: r for rel, r in mine.items() if rel != page.rel}
+        if index and all(r.get("source") == source and intact(out, rel, r.get("sha")) for rel, r in index.items()):
+            for rel, record in index.items():
+                writer.keep(Output.parse(rel) or page, record["sha"])
+            records.update(index)
+            continue
+        made, problem = _index(config, out, lang, slugs, writer, source) if slugs else ({}, None)
+        if problem is not None:
+            problems.append(problem)
+            made = index  # the previous index stays as it was
+        else:
+            for rel in sorted(set(index) - set(made)):
+                writer.remove(Output.parse(rel) or page)
+        records.update(made)
+    return records, problems
+
+
+def _index(config: Config, out: Path, lang: str, slugs: list[str], writer: Writer,
+           source: str) -> tuple[Records, Problem | None]:
+    """Run Pagefind over a copy of the language's story pages and write what it made."""
+    binary = _executable()
+    shown = config.display(out / Output("search", lang).rel)
+    if binary is None:
+        return {}, Problem(shown, None, None, f"the search index was not built: the Pagefind program is missing; "
+                                              f"{INSTALL}, then publish again")
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.state_dir(out)) as staging:
+        site, bundle = Path(staging) / "site", Path(staging) / "bundle"
+        site.mkdir()
+        for slug in slugs:
+            shutil.copyfile(out / Output("html", lang, slug).rel, site / Output("html", lang, slug).rel.rsplit("/")[-1])
+        try:
+            run = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--force-language",
+                                  lang, "--root-selector", ROOT_SELECTOR, "--quiet"], capture_output=True,
+                                 text=True, timeout=PAGEFIND_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return {}, Problem(shown, None, None, f"the search index was not built: Pagefind did not run "
+                                                  f"({type(err).__name__}); {INSTALL}, then publish again")
+        if run.returncode != 0:
+            said = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no message"]
+            return {}, Problem(shown, None, None, f"the search index was not built: Pagefind stopped with "
+                                                  f"{said[0][:200]!r}; the previous index is kept: publish again")
+        return _copy_bundle(bundle, lang, writer, source), None
+
+
+def _copy_bundle(bundle: Path, lang: str, writer: Writer, source: str) -> Records:
+    """The files of Pagefind's bundle the search page uses (not its ready-made interfaces), written as ours."""
+    records: Records = {}
+    for path in sorted(bundle.rglob("*")):
+        output = Output.parse(Output("search-index", lang, name=path.relative_to(bundle).as_posix()).rel)
+        if path.is_file() and output is not None and output.format == "search-index" and output.lang == lang:
+            records[output.rel] = {"sha": writer.write(output, path.read_bytes()), "source": source}
+    return records
+
+
+def _search_lang(rel: str) -> str | None:
+    output = Output.parse(rel)
+    return output.lang if output is not None and output.format in SEARCH_FORMATS else None
+
+
+def _write_if_changed(writer: Writer, output: Output, source: str, make: Callable[[], bytes],
+                      old: Records) -> dict[str, str]:
+    previous = old.get(output.rel)
+    if previous and previous.get("source") == source and intact(writer.out, output.rel, previous.get("sha")):
+        writer.keep(output, previous["sha"])
+        return previous
+    return {"sha": writer.write(output, make()), "source": source}
