@@ -374,9 +374,9 @@ class Config:
 
     def display(self, path: Path) -> str:
         """A path as a person reads it: relative to the publication root where possible."""
-        for candidate in (path, path.resolve()):
+        for candidate in (path, None):
             try:
-                return candidate.relative_to(self.root).as_posix()
+                return (candidate or path.resolve()).relative_to(self.root).as_posix()
             except ValueError:
                 continue
         return str(path)

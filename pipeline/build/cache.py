@@ -1,15 +1,19 @@
-"""The build state: what each output was made from, keyed on content, never on file times.
+"""The build state: what each output was made from, keyed on content.
 
 In: the state folder of an output folder (`Config.state_dir`: under the publication root, never in
 the deployed folder) with the `cache.json` and `manifest.json` the previous build wrote, and the
 hashes of today's inputs.
-Out: `BuildCache` (per article file: the key of everything its outputs were made from, and each
-output's hash) and the manifest (per published edition: what its index entry shows). Whatever is
-read back is checked: an output path that no format writes (`Output.parse`) or a malformed entry
-makes the whole state count as damaged, which is said once and costs a full rebuild, never a wrong
-file or a write or delete outside the output folder. Keys cover the article, its catalogs and
-approvals as read for the build, its images, the templates, CSS, fonts, config, interface strings,
-the pipeline's code, the locked dependency versions and the libraries that shape the output.
+Out: `BuildCache` (per article file: the key of everything its outputs were made from, each output's
+hash, and the stamps of its input files as they were when that key was last confirmed) and the manifest
+(per published edition: what its index entry shows). Whatever is read back is checked: an output path
+that no format writes (`Output.parse`) or a malformed entry makes the whole state count as damaged, which
+is said once and costs a full rebuild, never a wrong file or a write or delete outside the output folder.
+Keys cover the article, its catalogs and approvals as read for the build, its images, the templates, CSS,
+fonts, config, interface strings, the pipeline's code, the locked dependency versions and the libraries
+that shape the output. A file time alone never stands for content: a stamp (`pipeline.runtime.stamps`:
+inode, size, modification and change times, recorded only for files last changed before the build that
+hashed them) stands for the hash recorded with it, and anything else is read and hashed again. State
+files are rewritten only when what they hold changed.
 """
 
 from __future__ import annotations
@@ -83,10 +87,11 @@ class ArticleEntry:
     langs: list[str] = field(default_factory=list)  # the article's languages
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # rel path -> {"sha", "source"}
     held: dict[str, dict[str, object]] = field(default_factory=dict)  # lang -> Hold fields
+    seen: str = ""  # the stamps of its input files when `key` was last confirmed ("": read them again)
 
     def to_json(self) -> dict[str, object]:
         return {"key": self.key, "slug": self.slug, "images": self.images, "langs": self.langs,
-                "outputs": self.outputs, "held": self.held}
+                "outputs": self.outputs, "held": self.held, "seen": self.seen}
 
     @classmethod
     def from_json(cls, data: object) -> ArticleEntry:
@@ -96,9 +101,8 @@ class ArticleEntry:
         try:
             entry = cls(str(data["key"]), str(data["slug"]), [str(i) for i in data.get("images", [])],
                         [str(lang) for lang in data.get("langs", [])],
-                        {str(k): {"sha": str(v["sha"]), "source": str(v.get("source", ""))}
-                         for k, v in data.get("outputs", {}).items()},
-                        {str(k): dict(v) for k, v in data.get("held", {}).items()})
+                        {str(k): _record(v) for k, v in data.get("outputs", {}).items()},
+                        {str(k): dict(v) for k, v in data.get("held", {}).items()}, str(data.get("seen", "")))
         except (KeyError, TypeError, AttributeError) as err:
             raise ValueError(f"a malformed entry ({type(err).__name__})") from None
         bad = [rel for rel in entry.outputs if Output.parse(rel) is None]
@@ -107,10 +111,20 @@ class ArticleEntry:
         return entry
 
 
+def _record(data: dict[str, object]) -> dict[str, str]:
+    """An output's record read back: its hash, what it was made from, and its stamp when one was taken."""
+    record = {"sha": str(data["sha"]), "source": str(data.get("source", ""))}
+    if isinstance(data.get("stamp"), str):
+        record["stamp"] = str(data["stamp"])
+    return record
+
+
 @dataclass
 class BuildCache:
     articles: dict[str, ArticleEntry] = field(default_factory=dict)  # article file -> entry
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # index pages: rel -> {"sha", "source"}
+    loaded: object = None  # the file as read (parsed): it is written again only when something changed
+    listings: str = ""  # the key of everything the listing, feed, sitemap and search files were made from
 
     @classmethod
     def load(cls, state: Path, root: Path) -> tuple[BuildCache, str | None]:
@@ -125,18 +139,18 @@ class BuildCache:
             return cls(), None  # none yet, or written by another version: a full build, nothing to report
         try:
             articles = {str(k): ArticleEntry.from_json(v) for k, v in dict(data.get("articles", {})).items()}
-            pages = {str(k): {"sha": str(v["sha"]), "source": str(v["source"])}
-                     for k, v in dict(data.get("pages", {})).items()}
+            pages = {str(k): _record(v) for k, v in dict(data.get("pages", {})).items()}
             if any(Output.parse(rel) is None for rel in pages):
                 raise ValueError("an index path no build writes")
         except (ValueError, TypeError, KeyError, AttributeError) as err:
             return cls(), f"build cache {shown} is damaged ({_short(err)}); rebuilding everything"
-        return cls(articles, pages), None
+        return cls(articles, pages, data, str(data.get("listings", ""))), None
 
     def save(self, state: Path) -> None:
         data = {"version": CACHE_VERSION, "articles": {k: v.to_json() for k, v in sorted(self.articles.items())},
-                "pages": dict(sorted(self.pages.items()))}
-        atomic.write_text(state / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True))
+                "pages": dict(sorted(self.pages.items())), "listings": self.listings}
+        if data != self.loaded or not (state / CACHE_FILE).is_file():
+            atomic.write_text(state / CACHE_FILE, _dumps(data))
 
 
 Manifest = dict[str, dict[str, str]]  # "lang/slug" -> headline, dateline, date, summary
@@ -161,8 +175,24 @@ def load_manifest(state: Path, root: Path) -> tuple[Manifest, str | None]:
     return manifest, None
 
 
-def save_manifest(state: Path, manifest: Manifest) -> None:
+def save_manifest(state: Path, manifest: Manifest, before: Manifest | None = None) -> None:
+    """Write the manifest, unless it holds exactly what was read (`before`) and is still there."""
+    if manifest == before and (state / MANIFEST_FILE).is_file():
+        return
     atomic.write_text(state / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def _dumps(data: dict[str, object]) -> str:
+    """JSON with one line per article and per page: readable, and written by the C encoder (an indent
+    would make json use its pure-Python one, a second per 10,000 articles)."""
+    lines = []
+    for name, value in data.items():
+        if isinstance(value, dict) and value:
+            items = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in value.items())
+            lines.append(f"{json.dumps(name)}: {{\n{items}\n}}")
+        else:
+            lines.append(f"{json.dumps(name)}: {json.dumps(value, sort_keys=True)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _short(err: Exception) -> str:

@@ -15,12 +15,13 @@ import datetime as dt
 import functools
 import gettext
 import json
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pipeline.build.cache import Manifest
 from pipeline.build.listings import Story, listing_pages
-from pipeline.build.outputs import Output, Writer, intact
+from pipeline.build.outputs import Output, Writer, keep_or_write
 from pipeline.config import Config
 from pipeline.editions.pages import LandingPage
 from pipeline.formats import feeds
@@ -31,22 +32,24 @@ from pipeline.runtime.hashing import digest
 from pipeline.translation.tags import approved_tags
 
 Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
+Known = Mapping[str, object]  # the outputs this build knows are on disk (rel -> anything)
 LISTING_FORMATS = ("index", "page", "month", "tags", "tag")
 
 
-def _listed(out: Path, manifest: Manifest) -> Iterator[tuple[str, str, dict[str, str]]]:
+def _listed(out: Path, manifest: Manifest, known: Known) -> Iterator[tuple[str, str, dict[str, str]]]:
     """(lang, slug, manifest entry) of every edition that indexes, feeds and the sitemap list: its page is on
-    disk and it was not withdrawn."""
+    disk (recorded by this build as there, or found there) and it was not withdrawn."""
     for key, info in sorted(manifest.items()):
         lang, _, slug = key.partition("/")
-        if info.get("withdrawn") != "yes" and (out / Output("html", lang, slug).rel).is_file():
+        page = Output("html", lang, slug).rel
+        if info.get("withdrawn") != "yes" and (page in known or (out / page).is_file()):
             yield lang, slug, info
 
 
-def _stories(out: Path, manifest: Manifest) -> dict[str, list[Story]]:
+def _stories(out: Path, manifest: Manifest, known: Known) -> dict[str, list[Story]]:
     """lang -> its listed stories, oldest first."""
     found: dict[str, list[Story]] = {}
-    for lang, slug, info in _listed(out, manifest):
+    for lang, slug, info in _listed(out, manifest, known):
         try:
             date = dt.date.fromisoformat(str(info.get("date", ""))).isoformat()
         except ValueError:
@@ -61,12 +64,13 @@ def _stories(out: Path, manifest: Manifest) -> dict[str, list[Story]]:
 
 def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
                   translations: dict[str, gettext.NullTranslations], writer: Writer, old: Records,
-                  held: frozenset[str] = frozenset()) -> Records:
+                  held: frozenset[str] = frozenset(), known: Known | None = None) -> Records:
     """Each language's listing pages and the landing page; returns what the cache should remember of them.
     The pages of a language in `held` (its interface strings wait) stay as they were; a listing page this
     build no longer makes (a month or tag left empty, a page emptied by a removal) is removed."""
     records: Records = {}
-    stories = _stories(out, manifest)
+    known = known or {}
+    stories = _stories(out, manifest, known)
     for lang in langs:
         if lang in held:
             records.update({rel: r for rel, r in old.items() if _listing_lang(rel) == lang})
@@ -74,15 +78,15 @@ def write_indexes(config: Config, out: Path, langs: tuple[str, ...], base: str, 
         others = [other for other in config.languages if other != lang]
         names = _tag_names(config, stories.get(lang, []), lang)
         for page in listing_pages(config, lang, stories.get(lang, []), names, others, base):
-            records[page.output.rel] = _write_if_changed(writer, page.output, page.source, functools.partial(
+            records[page.output.rel] = keep_or_write(writer, page.output, page.source, functools.partial(
                 page.make, translations[lang]), old)
     online = tuple(lang for lang in config.languages if (out / Output("index", lang).rel).is_file())
     landing = LandingPage(tuple((lang, config.name_for(lang), Output("index", lang).href_from(Output("landing")))
                                 for lang in online))
-    records[Output("landing").rel] = _write_if_changed(writer, Output("landing"), digest(base, repr(landing)),
+    records[Output("landing").rel] = keep_or_write(writer, Output("landing"), digest(base, repr(landing)),
                                               lambda: render_landing(landing, config).encode("utf-8"), old)
     if config.base_url:
-        records.update(_write_feeds(config, out, langs, base, manifest, writer, old, held))
+        records.update(_write_feeds(config, out, langs, base, manifest, writer, old, held, known))
     for rel in sorted(set(old) - set(records)):  # pages this build no longer makes: an empty month or tag...
         output = Output.parse(rel)
         if output is not None and output.format in (*LISTING_FORMATS, "sitemap-part") and output.format != "index":
@@ -102,24 +106,33 @@ def _listing_lang(rel: str) -> str | None:
     return output.lang if output is not None and output.format in LISTING_FORMATS else None
 
 
-def _editions(out: Path, manifest: Manifest) -> list[Edition]:
+def _editions(out: Path, manifest: Manifest, known: Known) -> list[Edition]:
     """Every edition in the manifest whose page is on disk, with its PDF's size."""
     found = []
-    for lang, slug, info in _listed(out, manifest):
+    for lang, slug, info in _listed(out, manifest, known):
         page, pdf = Output("html", lang, slug).rel, Output("pdf", lang, slug).rel
-        size = (out / pdf).stat().st_size if (out / pdf).is_file() else 0
+        size = _size(out / pdf)
         found.append(Edition(lang, slug, str(info.get("headline", slug)), str(info.get("author", "")),
                              str(info.get("summary", "")), str(info.get("date", "")), page, pdf if size else None,
                              size, str(info.get("modified") or info.get("date", ""))))
     return found
 
 
+def _size(path: Path) -> int:
+    """A regular file's size; 0 when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
 def _write_feeds(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
-                 writer: Writer, old: Records, held: frozenset[str]) -> Records:
+                 writer: Writer, old: Records, held: frozenset[str], known: Known) -> Records:
     """Each language's Atom feed and the sitemap (only with base_url: they need absolute addresses)."""
     assert config.base_url is not None
     records: Records = {}
-    editions = _editions(out, manifest)
+    editions = _editions(out, manifest, known)
     source = digest(base, json.dumps([list(vars(e).values()) for e in editions], ensure_ascii=False))
     by_slug: dict[str, list[Edition]] = {}
     for edition in editions:
@@ -132,7 +145,7 @@ def _write_feeds(config: Config, out: Path, langs: tuple[str, ...], base: str, m
         mine = [e for e in editions if e.lang == lang]
         others = {slug: [e for e in group if e.lang != lang] for slug, group in by_slug.items()}
         output = Output("atom", lang)
-        records[output.rel] = _write_if_changed(writer, output, digest(source, lang, config.feed_entries),
+        records[output.rel] = keep_or_write(writer, output, digest(source, lang, config.feed_entries),
                                                 functools.partial(
             atom_feed, lang, mine, others, config.base_url, config.name_for(lang), Output("index", lang).rel,
             int(config.feed_entries)), old)
@@ -150,7 +163,7 @@ def _write_sitemap(base_url: str, source: str, editions: list[Edition], indexes:
     kept = {rel: record for rel, record in old.items() if rel == Output("sitemap").rel
             or (Output.parse(rel) or Output("")).format == "sitemap-part"}
     if kept.get(Output("sitemap").rel, {}).get("source") == source and \
-            all(intact(writer.out, rel, record.get("sha")) for rel, record in kept.items()):
+            all(writer.intact(rel, record) for rel, record in kept.items()):
         for rel, record in kept.items():
             writer.keep(Output.parse(rel) or Output("sitemap"), record["sha"])
         return kept
@@ -163,13 +176,3 @@ def _write_sitemap(base_url: str, source: str, editions: list[Edition], indexes:
         parts = [sitemap_index(list(records), base_url)]
     records[Output("sitemap").rel] = {"sha": writer.write(Output("sitemap"), parts[0]), "source": source}
     return records
-
-
-def _write_if_changed(writer: Writer, output: Output, source: str, make: Callable[[], bytes],
-                      old: Records) -> dict[str, str]:
-    previous = old.get(output.rel)
-    if previous and previous.get("source") == source and intact(writer.out, output.rel, previous.get("sha")):
-        writer.keep(output, previous["sha"])
-        return previous
-    return {"sha": writer.write(output, make()), "source": source}
-

@@ -10,6 +10,7 @@ are made from plain manifest text, so a build where nothing changed hashes but r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import json
 from collections.abc import Callable
@@ -42,6 +43,11 @@ class Story:
     dateline: str
     summary: str
     tags: tuple[str, ...]
+
+    @functools.cached_property
+    def key(self) -> str:
+        """What a listing shows of it, hashed once however many listings it is on."""
+        return digest(self.slug, self.date, self.headline, self.dateline, self.summary, *self.tags)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ class _Listing:
             extra = months if self.kind == "index" and sheet.number == FRONT else ()
             source = digest(self.base, self.lang, self.kind, self.key, self.title, str(self.has_tags),
                             repr((sheet.number, sheet.newer, sheet.older, sheet.pages, extra, self.others)),
-                            json.dumps([vars(s) for s in sheet.items], ensure_ascii=False))
+                            *(s.key for s in sheet.items))
             found.append(ListingPage(output, source, _maker(self, sheet, output, extra)))
         return found
 
@@ -129,10 +135,12 @@ def listing_pages(config: Config, lang: str, stories: list[Story], tag_names: di
     shown: dict[str, str] = {}  # slug -> the name the page shows (`check` reports spellings that collide)
     for story in stories:
         by_month.setdefault(story.date[:7].replace("-", "/"), []).append(story)
+        slugs_here: set[str] = set()  # two spellings of one tag list the story once
         for tag in story.tags:
             if tag in tag_names and (slug := tag_slug(tag)):
-                if story not in by_tag.setdefault(slug, []):
-                    by_tag[slug].append(story)
+                if slug not in slugs_here:
+                    slugs_here.add(slug)
+                    by_tag.setdefault(slug, []).append(story)
                 shown[slug] = min(shown.get(slug, tag_names[tag]), tag_names[tag])
     common = {"config": config, "lang": lang, "others": tuple(others), "base": base, "has_tags": bool(by_tag)}
     months = tuple((month_label(m, lang, config.digits), m, len(items)) for m, items in sorted(by_month.items(),

@@ -9,8 +9,10 @@ hash, and refuses a second write of the same path in one build.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from pipeline.formats import FORMATS
 from pipeline.languages import LANGUAGES
 from pipeline.runtime import atomic
 from pipeline.runtime.hashing import digest
+from pipeline.runtime.stamps import stamp
 from pipeline.sources.articles import SLUG_RE
 
 _NAME = r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*"  # relative; "." and ".." parts are refused in parse()
@@ -56,11 +59,16 @@ class Output:
     @classmethod
     def parse(cls, rel: str) -> Output | None:
         """The output a relative path names, or None when no format writes such a path."""
-        for name, pattern in _PATTERNS:
-            match = pattern.match(rel)
-            if match and not any(part in (".", "..") for part in (match.groupdict().get("name") or "").split("/")):
-                return cls(name, **match.groupdict())
-        return None
+        return _parse(rel)
+
+
+@functools.lru_cache(maxsize=1 << 18)  # an archive's paths are parsed several times a build: once is enough
+def _parse(rel: str) -> Output | None:
+    for name, pattern in _PATTERNS:
+        match = pattern.match(rel)
+        if match and not any(part in (".", "..") for part in (match.groupdict().get("name") or "").split("/")):
+            return Output(name, **match.groupdict())
+    return None
 
 
 @dataclass
@@ -68,6 +76,7 @@ class Writer:
     """Writes outputs into one folder: atomically, hashed, each path once."""
 
     out: Path
+    since: int = 0  # the build's start (wall clock, ns): stamps of files changed before it vouch for them
     written: list[str] = field(default_factory=list)  # files whose bytes changed
     unchanged: list[str] = field(default_factory=list)  # files that already held these bytes
     records: dict[str, str] = field(default_factory=dict)  # rel -> sha256 of what is there now
@@ -81,6 +90,9 @@ class Writer:
         (self.written if changed else self.unchanged).append(rel)
         self.records[rel] = digest(data)
         return self.records[rel]
+
+    def intact(self, rel: str, record: dict[str, str] | None) -> bool:
+        return intact(self.out, rel, record, self.since)
 
     def keep(self, output: Output, sha: str) -> None:
         """An output left as it is, already on disk with this hash."""
@@ -102,12 +114,41 @@ class Writer:
         return True
 
 
-def intact(out: Path, rel: str, sha: str | None) -> bool:
-    """The output is on disk, a regular file, with exactly the recorded bytes."""
+def intact(out: Path, rel: str, record: dict[str, str] | None, since: int = 0) -> bool:
+    """The output is on disk, a regular file, with exactly the recorded bytes. A stamp recorded beside the
+    hash (`pipeline.runtime.stamps`) that the file still shows stands for reading it; a file read and found
+    intact gets its stamp recorded (when it can vouch: `since` is the build's start)."""
+    sha = record.get("sha") if record else None
+    if record is None or sha is None:
+        return False
+    now = stamp(f"{out}/{rel}", since)  # a string: no Path made for the common case
+    if now is not None and record.get("stamp") == now:
+        return True
     path = out / rel
-    if sha is None or path.is_symlink() or not path.is_file():
+    if path.is_symlink() or not path.is_file():
         return False
     try:
-        return digest(path.read_bytes()) == sha
+        same = hash_file(path) == sha
     except OSError:
         return False
+    if same and now is not None:
+        record["stamp"] = now
+    else:
+        record.pop("stamp", None)
+    return same
+
+
+def hash_file(path: Path) -> str:
+    """Read an output back and hash it (what a stamp saves)."""
+    return digest(path.read_bytes())
+
+
+def keep_or_write(writer: Writer, output: Output, source: str, make: Callable[[], bytes],
+                  old: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The record of an output: the old one when it was made from the same source and is intact on disk
+    (then `make` is never called), else a new one for what `make` gives, written."""
+    previous = old.get(output.rel)
+    if previous and previous.get("source") == source and writer.intact(output.rel, previous):
+        writer.keep(output, previous["sha"])
+        return previous
+    return {"sha": writer.write(output, make()), "source": source}

@@ -15,6 +15,7 @@ published files stay exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from pipeline.build.cache import (
     MANIFEST_FILE,
     ArticleEntry,
     BuildCache,
+    Manifest,
     assets_key,
     global_key,
     load_manifest,
@@ -35,17 +37,19 @@ from pipeline.build.cache import (
 )
 from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
-from pipeline.build.outputs import Output, Writer, intact
+from pipeline.build.outputs import Output, Writer
 from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files
-from pipeline.build.search import remove_staging, write_search
+from pipeline.build.search import pagefind_version, remove_staging, write_search
 from pipeline.build.task import Outcome, process_article, warm
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.formats import EDITION_FORMATS, FORMATS
+from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime import atomic
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.locks import exclusive
 from pipeline.runtime.pool import make_pool
+from pipeline.runtime.stamps import stamp, stamp_or_absent
 from pipeline.sources.articles import (
     NO_ARTICLES,
     Article,
@@ -56,9 +60,10 @@ from pipeline.sources.articles import (
 )
 from pipeline.sources.files import read_bytes
 from pipeline.text.markdown import MAX_IMAGE_BYTES
-from pipeline.translation.approvals import open_gate_warning
-from pipeline.translation.catalogs import orphan_catalogs
+from pipeline.translation.approvals import approvals_path, open_gate_warning
+from pipeline.translation.catalogs import catalog_path, orphan_catalogs
 from pipeline.translation.gate import Hold
+from pipeline.translation.tags import TAGS_CATALOG
 
 
 @dataclass
@@ -84,6 +89,11 @@ class BuildReport:
             if output is not None and output.format in LISTING_FORMATS:
                 counts[output.lang] = counts.get(output.lang, 0) + 1
         return counts
+
+
+def clock() -> int:
+    """The wall clock (ns) as the build's stamps see it (tests move it to let stamps of fresh files vouch)."""
+    return time.time_ns()
 
 
 class Progress:
@@ -125,12 +135,13 @@ class _Build:
     def __init__(self, config: Config, out: Path, state: Path, langs: tuple[str, ...], formats: tuple[str, ...],
                  force: bool, progress: Progress, now: dt.datetime) -> None:
         self.started = time.monotonic()
+        self.since = clock()  # files changed before this moment can be vouched for by their stamps
         self.now = now
         self.config, self.out, self.state, self.force, self.progress = config, out, state, force, progress
         self.langs = tuple(lang for lang in langs if lang in config.languages)
         self.formats = tuple(f for f in EDITION_FORMATS if f in formats)
         self.report = BuildReport()
-        self.writer = Writer(out)
+        self.writer = Writer(out, self.since)
         self.claimed: set[str] = set()
 
     def clean_up(self) -> None:
@@ -170,6 +181,7 @@ class _Build:
         config = self.config
         self.cache, warning = (BuildCache(), None) if self.force else BuildCache.load(self.state, config.root)
         self.manifest, manifest_warning = load_manifest(self.state, config.root)
+        self.manifest_before = {key: dict(info) for key, info in self.manifest.items()}
         self.report.warnings.extend(w for w in (warning, manifest_warning, open_gate_warning(config)) if w)
         skipped = [name for name in self.formats if FORMATS[name].needs_base_url]
         if skipped and config.base_url is None:
@@ -182,7 +194,7 @@ class _Build:
         assets = assets_key(config)
         base = global_key(config, assets, interface.key_parts())
         self.ctx = BuildContext(config, self.out, self.langs, self.formats, assets, base, interface, frozenset(broken),
-                                self.now.isoformat())
+                                self.now.isoformat(), self.since)
         self.new_entries: dict[str, ArticleEntry] = {}
 
     def _copy_files(self) -> None:
@@ -201,33 +213,57 @@ class _Build:
         kept: dict[str, ArticleEntry] = {}
         changed: list[tuple[Path, bytes]] = []
         unreadable: set[str] = set()
+        folder = self.config.display(self.config.articles_dir)
+        self.catalogs = str(self.config.translations_dir)  # `catalog_path` and `approvals_path`, as strings
         for path in article_files(self.config):
-            rel = self.config.display(path)
+            rel = f"{folder}/{path.name}"
+            entry = self.cache.articles.get(rel)
+            if entry and entry.seen and entry.seen == self._seen(path, entry) and self._current(entry):
+                kept[rel] = entry  # every input file shows the stamp it had when its key was confirmed
+                continue
             try:
                 data = read_article_bytes(path, self.config)
             except ProblemsFound as refused:
                 self.report.problems.extend(refused.problems)
                 unreadable.add(path.stem)
                 continue
-            entry = self.cache.articles.get(rel)
             if entry and self._unchanged(entry, path, data):
+                entry.seen = self._seen(path, entry) or ""
                 kept[rel] = entry
             else:
                 changed.append((path, data))
         return kept, changed, unreadable
 
+    def _seen(self, path: Path, entry: ArticleEntry) -> str | None:
+        """The stamps of every file the article's key covers (article, catalogs, approvals, images) under
+        everything every page depends on; None when one of them cannot vouch (`pipeline.runtime.stamps`)."""
+        config, since = self.config, self.since
+        stamps = [stamp(path, since)]
+        for lang in config.languages:  # strings, not Paths: this runs for every article of every build
+            if lang != SOURCE_LANGUAGE:
+                stamps.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.po", since))
+                stamps.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.approvals", since))
+        stamps.extend(stamp(f"{config.root}/{name}", since) for name in entry.images)
+        if any(part is None for part in stamps):
+            return None
+        return digest(self.ctx.base, entry.slug, *(part or "" for part in stamps))
+
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
         inputs = read_inputs(self.config, path, data, entry.slug)
         images = [(name, self._image_digest(name)) for name in entry.images]
-        if inputs.key(self.ctx.base, entry.slug, images) != entry.key:
-            return False
+        return inputs.key(self.ctx.base, entry.slug, images) == entry.key and self._current(entry)
+
+    def _current(self, entry: ArticleEntry) -> bool:
+        """An unchanged article's outputs stand: no embargo ended, no format asked anew, every output intact."""
+        if entry.key.startswith("recheck:"):
+            return False  # its translation problems are reported again
         if any(info.get("until") and str(info["until"]) <= self.ctx.now for info in entry.held.values()):
             return False  # an embargo is over: publish it now
         for lang in self.langs:
             if lang in entry.langs and lang not in entry.held and any(
                     Output(f, lang, entry.slug).rel not in entry.outputs for f in self.formats):
                 return False  # this build asks for an output the last one did not make
-        return all(intact(self.out, rel, record.get("sha")) for rel, record in entry.outputs.items())
+        return all(self.writer.intact(rel, record) for rel, record in entry.outputs.items())
 
     def _image_digest(self, name: str) -> str:
         try:
@@ -313,10 +349,12 @@ class _Build:
         report.unchanged.extend(outcome.unchanged)
         self.manifest.update(outcome.manifest)
         key = ("recheck:" if outcome.translation_problems else "") + outcome.key  # problems are reported again
-        self.new_entries[outcome.path] = ArticleEntry(
+        entry = ArticleEntry(
             key=key, slug=outcome.slug, images=outcome.images, langs=outcome.langs, outputs=outcome.outputs,
             held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason, "until": h.until}
                   for h in outcome.held})
+        entry.seen = self._seen(self.config.root / outcome.path, entry) or ""
+        self.new_entries[outcome.path] = entry
 
     def _unpublish(self, kept: dict[str, ArticleEntry], loaded: list[tuple[Article, ArticleInputs]],
                    unreadable: set[str]) -> None:
@@ -331,18 +369,29 @@ class _Build:
                 del self.manifest[key]
                 self.report.unpublished.append(key)
 
+    def _write_listings(self) -> None:
+        """The listing pages, feeds, sitemap and search files: kept as they are, without being made again,
+        when everything they are made from is what the last build made them from."""
+        old = self.cache.pages
+        shas = {rel: record["sha"] for entry in (*self.cache.articles.values(), *self.new_entries.values())
+                for rel, record in entry.outputs.items()}
+        key = listings_key(self.config, self.out, self.since, self.langs, self.ctx.base, self.manifest, shas)
+        if key and key == self.cache.listings and all(self.writer.intact(rel, r) for rel, r in old.items()):
+            for rel, record in old.items():
+                self.writer.keep(Output.parse(rel) or Output("landing"), record["sha"])
+            return
+        self.cache.pages = write_indexes(self.config, self.out, self.langs, self.ctx.base, self.manifest,
+                                         self.translations, self.writer, old, self.ctx.broken_interface, shas)
+        found, problems = write_search(self.config, self.out, self.langs, self.ctx.base, self.manifest,
+                                       self.translations, self.writer, old, shas, self.ctx.broken_interface)
+        self.cache.pages.update(found)
+        self.report.problems.extend(problems)
+        self.cache.listings = "" if problems else key  # a failed search index is tried again next time
+
     def _finish(self) -> None:
         if "html" in self.formats:
-            old = self.cache.pages
-            self.cache.pages = write_indexes(self.config, self.out, self.langs, self.ctx.base, self.manifest,
-                                             self.translations, self.writer, old, self.ctx.broken_interface)
-            shas = {rel: record["sha"] for entry in (*self.cache.articles.values(), *self.new_entries.values())
-                    for rel, record in entry.outputs.items()}
-            found, problems = write_search(self.config, self.out, self.langs, self.ctx.base, self.manifest,
-                                           self.translations, self.writer, old, shas, self.ctx.broken_interface)
-            self.cache.pages.update(found)
-            self.report.problems.extend(problems)
-        save_manifest(self.state, self.manifest)
+            self._write_listings()
+        save_manifest(self.state, self.manifest, self.manifest_before)
         self.cache.articles.update(self.new_entries)
         self.cache.save(self.state)
         report = self.report
@@ -352,6 +401,33 @@ class _Build:
         for items in (report.written, report.unchanged, report.failed):
             items.sort()
         report.seconds = time.monotonic() - self.started
+
+
+def listings_key(config: Config, out: Path, since: int, langs: tuple[str, ...], base: str, manifest: Manifest,
+                 shas: dict[str, str]) -> str:
+    """The key of everything the listing, feed, sitemap and search files are made from: the base key, the
+    languages built, the manifest, every recorded output's hash, the PDFs on disk the feeds give sizes of,
+    the tags' catalogs and Pagefind's version; "" when a file on disk cannot be vouched for without reading."""
+    extra: list[str] = []
+    for edition, info in sorted(manifest.items()):
+        lang, _, slug = edition.partition("/")
+        if info.get("withdrawn") == "yes":
+            continue
+        if Output("html", lang, slug).rel not in shas:
+            return ""  # a page the build did not record (a failed article's earlier page): look at the disk
+        pdf = Output("pdf", lang, slug).rel
+        if pdf not in shas:
+            found = stamp_or_absent(out / pdf, since)
+            if found is None:
+                return ""
+            extra.append(f"{pdf}:{found}")
+    tags = [stamp_or_absent(path, since) for lang in config.languages if lang != SOURCE_LANGUAGE
+            for path in (catalog_path(config, lang, TAGS_CATALOG), approvals_path(config.translations_dir, lang,
+                                                                                 TAGS_CATALOG))]
+    if any(found is None for found in tags):
+        return ""
+    return digest(base, repr(langs), pagefind_version(), json.dumps(manifest, sort_keys=True),
+                  json.dumps(sorted(shas.items())), *extra, *(found or "" for found in tags))
 
 
 def _result(future: Future[Outcome], article: Article) -> Outcome:

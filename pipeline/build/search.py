@@ -19,12 +19,11 @@ import importlib.util
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
 from pipeline.build.cache import Manifest
-from pipeline.build.outputs import Output, Writer, intact
+from pipeline.build.outputs import Output, Writer, keep_or_write
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.formats.html import render_search
@@ -62,13 +61,14 @@ def remove_staging(state: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _published(out: Path, manifest: Manifest, lang: str) -> list[str]:
-    """The slugs of the language's editions that are published now (page on disk) and not withdrawn."""
+def _published(out: Path, manifest: Manifest, lang: str, page_shas: dict[str, str]) -> list[str]:
+    """The slugs of the language's editions that are published now (page on disk: recorded by this build, or
+    found there) and not withdrawn."""
     slugs = []
     for key, info in sorted(manifest.items()):
         edition_lang, _, slug = key.partition("/")
-        if edition_lang == lang and info.get("withdrawn") != "yes" and \
-                (out / Output("html", lang, slug).rel).is_file():
+        page = Output("html", lang, slug).rel
+        if edition_lang == lang and info.get("withdrawn") != "yes" and (page in page_shas or (out / page).is_file()):
             slugs.append(slug)
     return slugs
 
@@ -88,15 +88,15 @@ def write_search(config: Config, out: Path, langs: tuple[str, ...], base: str, m
         alternates = [(other, Output("search", other).href_from(Output("search", lang)))
                       for other in config.languages if other != lang]
         page = Output("search", lang)
-        records[page.rel] = _write_if_changed(writer, page, digest(base, lang, repr(alternates)), lambda lang=lang,
+        records[page.rel] = keep_or_write(writer, page, digest(base, lang, repr(alternates)), lambda lang=lang,
                                               alternates=alternates: render_search(
             lang, alternates, config, translations[lang]).encode("utf-8"), old)
-        slugs = _published(out, manifest, lang)
+        slugs = _published(out, manifest, lang, page_shas)
         shas = [page_shas.get(Output("html", lang, s).rel) or file_digest(out / Output("html", lang, s).rel)
                 for s in slugs]
         source = digest(base, pagefind_version(), ROOT_SELECTOR, lang, *slugs, *shas)
         index = {rel: r for rel, r in mine.items() if rel != page.rel}
-        if index and all(r.get("source") == source and intact(out, rel, r.get("sha")) for rel, r in index.items()):
+        if index and all(r.get("source") == source and writer.intact(rel, r) for rel, r in index.items()):
             for rel, record in index.items():
                 writer.keep(Output.parse(rel) or page, record["sha"])
             records.update(index)
@@ -152,12 +152,3 @@ def _copy_bundle(bundle: Path, lang: str, writer: Writer, source: str) -> Record
 def _search_lang(rel: str) -> str | None:
     output = Output.parse(rel)
     return output.lang if output is not None and output.format in SEARCH_FORMATS else None
-
-
-def _write_if_changed(writer: Writer, output: Output, source: str, make: Callable[[], bytes],
-                      old: Records) -> dict[str, str]:
-    previous = old.get(output.rel)
-    if previous and previous.get("source") == source and intact(writer.out, output.rel, previous.get("sha")):
-        writer.keep(output, previous["sha"])
-        return previous
-    return {"sha": writer.write(output, make()), "source": source}

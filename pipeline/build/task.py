@@ -19,7 +19,7 @@ import resource
 from dataclasses import dataclass, field
 
 from pipeline.build.context import BuildContext
-from pipeline.build.outputs import Output, Writer, intact
+from pipeline.build.outputs import Output, Writer
 from pipeline.build.plan import ArticleInputs, plan_article
 from pipeline.editions.edition import EditionResult
 from pipeline.errors import Problem, ProblemsFound
@@ -101,7 +101,7 @@ def _process(ctx: BuildContext, article: Article, inputs: ArticleInputs,
         return outcome
     embargoed = [hold.lang for hold in the_plan.held if hold.until]
     if embargoed:  # an embargo set after publication: the story leaves every public file until its moment
-        writer = Writer(ctx.out)
+        writer = Writer(ctx.out, ctx.since)
         for lang in embargoed:
             for name in EDITION_FORMATS:
                 writer.remove(Output(name, lang, article.slug))
@@ -109,7 +109,7 @@ def _process(ctx: BuildContext, article: Article, inputs: ArticleInputs,
     media = _read_media(ctx, the_plan.editions)
     outcome.images = sorted(media)
     outcome.key = inputs.key(ctx.base, article.slug, [(name, digest(data)) for name, data in media.items()])
-    writer = Writer(ctx.out)
+    writer = Writer(ctx.out, ctx.since)
     for name, data in sorted(media.items()):
         outcome.outputs[Output("media", name=name).rel] = {"sha": writer.write(Output("media", name=name), data),
                                                           "source": ""}
@@ -138,7 +138,7 @@ def _write_edition(ctx: BuildContext, edition: EditionResult, media: dict[str, b
     for name in FORMATS:
         output = Output(name, page.lang, page.slug)
         previous = old_outputs.get(output.rel)
-        if name not in ctx.formats and previous and intact(ctx.out, output.rel, previous.get("sha")):
+        if name not in ctx.formats and previous and writer.intact(output.rel, previous):
             job.made[name] = (output.rel, (ctx.out / output.rel).stat().st_size)  # on line from an earlier build
     for name in ctx.formats:
         fmt = FORMATS[name]
@@ -147,7 +147,7 @@ def _write_edition(ctx: BuildContext, edition: EditionResult, media: dict[str, b
         output = Output(name, page.lang, page.slug)
         source = fmt.source(job) if fmt.source else ""
         previous = old_outputs.get(output.rel)
-        if previous and previous.get("source") == source and intact(ctx.out, output.rel, previous.get("sha")):
+        if previous and previous.get("source") == source and writer.intact(output.rel, previous):
             writer.keep(output, previous["sha"])
             outcome.outputs[output.rel] = previous
             job.made[name] = (output.rel, (ctx.out / output.rel).stat().st_size)

@@ -1,4 +1,4 @@
-"""Content hashes: the only thing the build cache compares.
+"""Content hashes: what the build cache compares (a stamp, `pipeline.runtime.stamps`, stands for one).
 
 In: bytes, text or a file.
 Out: a SHA-256 hex digest; several parts are length-prefixed so that ("ab", "c") and ("a", "bc")

@@ -178,7 +178,7 @@ def read_article_bytes(path: Path, config: Config) -> bytes:
 
 def article_files(config: Config) -> list[Path]:
     """The article files, in name order (whatever they are: reading refuses what is not a file)."""
-    return sorted(config.articles_dir.glob("*.md")) if config.articles_dir.is_dir() else []
+    return sorted(config.articles_dir.glob("*.md"), key=lambda path: path.name) if config.articles_dir.is_dir() else []
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
