@@ -187,3 +187,21 @@ def test_the_build_stamps_the_very_files_the_catalog_paths_name(site):
     folder = str(site.translations_dir)  # `_Build._seen` spells these paths as strings
     assert str(catalog_path(site, "ur", "mango")) == f"{folder}/ur/mango.po"
     assert str(approvals_path(site.translations_dir, "ur", "mango")) == f"{folder}/ur/mango.approvals"
+
+
+def test_listings_are_kept_whole_until_a_tag_translation_is_approved(site, monkeypatch):
+    tags_po = site.translations_dir / "ur" / "tags.po"
+    fill_catalog(tags_po, {"agriculture": "زراعت"})
+    made: list[int] = []
+    real = run_module.write_indexes
+    monkeypatch.setattr(run_module, "write_indexes", lambda *a, **k: made.append(1) or real(*a, **k))
+    for _ in range(2):
+        assert not build(site, jobs=1, formats=("html",)).problems
+    assert made == [1]  # the second build kept every listing, feed and search file without making them
+    page = site.default_out / "ur" / "tags" / "agriculture" / "index.html"
+    assert not page.exists()  # translated, not approved: no Urdu page
+    result = CliRunner().invoke(main, ["--root", str(site.root), "approve", "--tags", "--reviewer", "R", "--all"])
+    assert result.exit_code == 0, result.output
+    report = build(site, jobs=1, formats=("html",))
+    assert made == [1, 1] and page.is_file() and "زراعت" in page.read_text(encoding="utf-8")
+    assert "ur/tags/agriculture/index.html" in report.written
