@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from pipeline.build.plan import plan
+from pipeline.build.checks import check_publication
 from pipeline.build.progress import make_progress
 from pipeline.build.run import BuildReport, build
 from pipeline.config import Config, load_config
@@ -31,22 +31,19 @@ from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.runtime.atomic import remove_leftovers
 from pipeline.runtime.dask import connect
 from pipeline.runtime.locks import exclusive
-from pipeline.sources.articles import Article, load_articles
+from pipeline.sources.articles import load_articles
 from pipeline.sources.importer import import_stories
 from pipeline.text.urdu import lint_urdu
-from pipeline.translation.approvals import open_gate_warning, trust_for
+from pipeline.translation.approvals import open_gate_warning
 from pipeline.translation.catalogs import (
     fix_catalog_letters,
     orphan_catalogs,
-    read_catalog_files,
-    segment_states,
     sync_catalog,
 )
-from pipeline.translation.compare import segment_findings
 from pipeline.translation.review import TAGS_ROW, StatusRow, status_rows
 from pipeline.translation.review import approve as approve_segments
 from pipeline.translation.review import review as review_segments
-from pipeline.translation.tags import read_tag_files, sync_tags, tag_slugs, tag_states
+from pipeline.translation.tags import Tagged, read_tag_files, sync_tags, tag_slugs, tag_states
 
 LANG_CHOICE = click.Choice(sorted(LANGUAGES))
 INTERFACE_OPTION = click.option("--interface", is_flag=True,
@@ -109,44 +106,23 @@ def _translations_lock(config: Config, what: str) -> Iterator[None]:
 def check(ctx: click.Context, strict: bool, verbose: bool) -> None:
     """Validate every article, catalog and approval; report all problems at once."""
     config = _config(ctx)
-    the_plan = plan(config)
-    for hold in the_plan.held:
-        click.echo(str(hold), err=True)
+    result = check_publication(config)
+    for hold in result.held:
+        click.echo(hold, err=True)
     if verbose:
-        for article in the_plan.articles:
-            click.echo(f"checked {article.path}", err=True)
-    tag_problems, tag_warnings = check_tags(config, the_plan.articles)
-    warnings = [w for w in (open_gate_warning(config),) if w] + lint_translations(config, the_plan.articles) \
-        + tag_warnings
-    if the_plan.problems or tag_problems:
+        for checked in result.checked:
+            click.echo(f"checked {checked.path}", err=True)
+    tag_problems, tag_warnings = check_tags(config, result.checked)
+    warnings = [w for w in (open_gate_warning(config),) if w] + result.warnings + tag_warnings
+    if result.problems or tag_problems:
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
-        raise ProblemsFound(the_plan.problems + tag_problems)
+        raise ProblemsFound(result.problems + tag_problems)
     _warn(warnings, strict)
-    click.echo(f"{len(the_plan.articles)} articles checked, no problems.")
+    click.echo(f"{len(result.checked)} articles checked, no problems.")
 
 
-def lint_translations(config: Config, articles: list[Article]) -> list[str]:
-    """Urdu lint findings of every translated segment, as `catalog: segment id (field): message`."""
-    found = []
-    for article in sorted(articles, key=lambda a: a.slug):
-        if "ur" not in article.languages or "ur" not in config.languages:
-            continue
-        files = read_catalog_files(config, "ur", article.slug)
-        states, _problems = segment_states(article, files, trust_for(config, "ur"))  # plan() reports problems
-        states = [s for s in states if s.segment.kind != "verbatim"]  # shown as the English has it: not Urdu
-        differences = segment_findings(article, ((s.segment, s.translation) for s in states if s.translated))
-        for seg, lines in differences.items():
-            found.extend(f"{files.po_where}: segment {seg.id}: {line}" for line in lines)
-        for state in (s for s in states if s.translated):
-            seg = state.segment
-            for finding in lint_urdu(state.translation, field=seg.lint_field, source=seg.source):
-                found.append(f"{files.po_where}: segment {state.segment.id} ({state.segment.context or 'body'}): "
-                             f"{finding.message} [{finding.action}]")
-    return found
-
-
-def check_tags(config: Config, articles: list[Article]) -> tuple[list[Problem], list[str]]:
+def check_tags(config: Config, articles: Sequence[Tagged]) -> tuple[list[Problem], list[str]]:
     """Tags without a page address or sharing one, the problems of each language's tags.po and tags.approvals,
     and the Urdu lint findings of the tags' translations."""
     problems = tag_slugs(articles)[1]

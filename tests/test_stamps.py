@@ -1,6 +1,6 @@
 """File stamps stand for a content hash only while they cannot lie: every edit is still seen.
 
-A build whose clock is an hour ahead (`pipeline.build.run.clock`) lets the stamps of files the test just
+A build whose clock is an hour ahead (`pipeline.runtime.stamps.clock`) lets the stamps of files the test just
 wrote vouch for them, as files written long before a build do; each test then edits a file the way a
 person or a tool would and checks that the next build sees it.
 """
@@ -18,6 +18,7 @@ from pipeline.build import run as run_module
 from pipeline.build.run import build
 from pipeline.cli import main
 from pipeline.config import load_config
+from pipeline.runtime import stamps
 from pipeline.runtime.stamps import ABSENT, TICK_NS, stamp, stamp_or_absent
 from tests.conftest import article_text
 from tests.test_hostile import png
@@ -63,7 +64,7 @@ def site(make_site, monkeypatch):
     runner.invoke(main, ["--root", str(root), "translate"], catch_exceptions=False)
     fill_catalog(root / "translations" / "ur" / "mango.po")
     runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"], catch_exceptions=False)
-    monkeypatch.setattr(run_module, "clock", lambda: time.time_ns() + HOUR)
+    monkeypatch.setattr(stamps, "clock", lambda: time.time_ns() + HOUR)
     config = load_config(root)
     for _ in range(2):  # the first build writes the outputs; the second hashes them and records their stamps
         assert not build(config, jobs=1, formats=("html",)).problems
@@ -154,7 +155,7 @@ def test_an_output_edited_in_place_is_written_again(site):
 
 
 def test_a_file_changed_just_before_the_build_is_read_again(site, monkeypatch):
-    monkeypatch.setattr(run_module, "clock", time.time_ns)  # the real clock: the edit is within a tick of it
+    monkeypatch.setattr(stamps, "clock", time.time_ns)  # the real clock: the edit is within a tick of it
     reads = _counting_reads(monkeypatch)
     path = site.articles_dir / "mango.md"
     os.utime(path)
@@ -165,7 +166,7 @@ def test_a_file_changed_just_before_the_build_is_read_again(site, monkeypatch):
 def test_an_image_replaced_by_one_of_the_same_size_is_seen(make_site, monkeypatch):
     root = make_site({"articles/photo.md": article_text(body="![A field](charts/field.png)\n\nText.\n"),
                       "articles/charts/field.png": png(40, 20)}, english_only=True)
-    monkeypatch.setattr(run_module, "clock", lambda: time.time_ns() + HOUR)
+    monkeypatch.setattr(stamps, "clock", lambda: time.time_ns() + HOUR)
     config = load_config(root)
     for _ in range(2):
         assert not build(config, jobs=1, formats=("html",)).problems
@@ -189,7 +190,7 @@ def test_the_build_stamps_the_very_files_the_catalog_paths_name(site):
     assert str(approvals_path(site.translations_dir, "ur", "mango")) == f"{folder}/ur/mango.approvals"
 
 
-def test_listings_are_kept_whole_until_a_tag_translation_is_approved(site, monkeypatch):
+def test_listings_and_urdu_pages_are_kept_until_a_tag_translation_is_approved(site, monkeypatch):
     tags_po = site.translations_dir / "ur" / "tags.po"
     fill_catalog(tags_po, {"agriculture": "زراعت"})
     made: list[int] = []
@@ -205,3 +206,8 @@ def test_listings_are_kept_whole_until_a_tag_translation_is_approved(site, monke
     report = build(site, jobs=1, formats=("html",))
     assert made == [1, 1] and page.is_file() and "زراعت" in page.read_text(encoding="utf-8")
     assert "ur/tags/agriculture/index.html" in report.written
+    assert "ur/mango.html" in report.written  # its page links the tag now, in Urdu
+    story = (site.default_out / "ur" / "mango.html").read_text(encoding="utf-8")
+    assert '<a href="tags/agriculture/index.html" rel="tag">زراعت</a>' in story
+    assert '<meta name="keywords" content="زراعت">' in story
+    assert "agriculture" not in story.replace("tags/agriculture/index.html", "")  # the English word never shows

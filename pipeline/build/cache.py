@@ -88,10 +88,13 @@ class ArticleEntry:
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # rel path -> {"sha", "source"}
     held: dict[str, dict[str, object]] = field(default_factory=dict)  # lang -> Hold fields
     seen: str = ""  # the stamps of its input files when `key` was last confirmed ("": read them again)
+    tags: list[str] = field(default_factory=list)  # its (English) tags
+    names: str = ""  # the key of the approved names its pages show for them (`pipeline.build.plan.tag_key`)
 
     def to_json(self) -> dict[str, object]:
         return {"key": self.key, "slug": self.slug, "images": self.images, "langs": self.langs,
-                "outputs": self.outputs, "held": self.held, "seen": self.seen}
+                "outputs": self.outputs, "held": self.held, "seen": self.seen, "tags": self.tags,
+                "names": self.names}
 
     @classmethod
     def from_json(cls, data: object) -> ArticleEntry:
@@ -102,7 +105,8 @@ class ArticleEntry:
             entry = cls(str(data["key"]), str(data["slug"]), [str(i) for i in data.get("images", [])],
                         [str(lang) for lang in data.get("langs", [])],
                         {str(k): _record(v) for k, v in data.get("outputs", {}).items()},
-                        {str(k): dict(v) for k, v in data.get("held", {}).items()}, str(data.get("seen", "")))
+                        {str(k): dict(v) for k, v in data.get("held", {}).items()}, str(data.get("seen", "")),
+                        [str(tag) for tag in data.get("tags", [])], str(data.get("names", "")))
         except (KeyError, TypeError, AttributeError) as err:
             raise ValueError(f"a malformed entry ({type(err).__name__})") from None
         bad = [rel for rel in entry.outputs if Output.parse(rel) is None]

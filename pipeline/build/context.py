@@ -26,4 +26,5 @@ class BuildContext:
     interface: Interface  # the interface strings, as read at the start of the build
     broken_interface: frozenset[str]  # languages whose interface strings are incomplete
     now: str = ""  # the build's "now" (ISO 8601, UTC), against which embargoes are judged
+    tag_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (lang, ((tag, approved name), ...))
     since: int = 0  # when the build started (wall clock, ns): files changed before it can be vouched for by stamps

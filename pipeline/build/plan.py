@@ -3,7 +3,7 @@
 In: an article file's bytes and the bytes of its catalogs and approvals, read once (`ArticleInputs`);
 the interface strings of each language; the output folder (to see which editions are online).
 Out: an `ArticlePlan` per article (its ready editions, its held ones with the count of segments
-waiting, its problems), and for `pipeline check` a `Plan` of the whole publication. A problem in the
+waiting, its problems), for a build and for `pipeline check` (`pipeline.build.checks`). A problem in the
 English stops every edition of the article; a problem in a translation holds that translation only.
 """
 
@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import gettext
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +21,12 @@ from pipeline.build.outputs import Output
 from pipeline.config import Config
 from pipeline.editions.edition import EditionResult, build_edition
 from pipeline.editions.pages import Provenance
-from pipeline.errors import Problem, ProblemsFound
+from pipeline.errors import Problem
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
-from pipeline.sources.articles import Article, article_files, duplicate_slugs, load_article, read_article_bytes
+from pipeline.sources.articles import Article
 from pipeline.translation.approvals import trust_for
-from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, read_catalog_files
+from pipeline.translation.catalogs import CatalogFiles, read_catalog_files
 from pipeline.translation.gate import Hold, translator_for, withdrawal_translator
 from pipeline.translation.interface import InterfaceFiles, interface_translations, read_interface
 from pipeline.translation.segments import segments
@@ -86,6 +86,23 @@ class Interface:
                                                       i.files.approvals_data or b"-")]
 
 
+def _tag_names(article: Article, lang: str, tag_names: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The article's tags as a language shows them: English as they are; elsewhere only the approved ones."""
+    if article.withdrawn:
+        return {}
+    if lang == SOURCE_LANGUAGE:
+        return {tag: tag for tag in article.tags}
+    approved = tag_names.get(lang, {})
+    return {tag: approved[tag] for tag in article.tags if tag in approved}
+
+
+def tag_key(tag_names: Mapping[str, Mapping[str, str]], tags: Iterable[str]) -> str:
+    """The key of the approved names an article's pages show for its tags ("" when there are none)."""
+    parts = [f"{lang}\t{tag}\t{names[tag]}" for lang, names in sorted(tag_names.items()) for tag in tags
+             if tag in names]
+    return digest(*parts) if parts else ""
+
+
 def read_interface_files(config: Config) -> tuple[Interface, list[Problem]]:
     files = tuple(read_interface(config, lang) for lang in config.languages)
     return Interface(files), []  # a file that cannot be read is reported with the language's other problems
@@ -104,10 +121,12 @@ class ArticlePlan:
 
 def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken_interface: set[str], out: Path,
                  wanted: tuple[str, ...] | None = None, now: dt.datetime | None = None,
-                 interface: Mapping[str, gettext.NullTranslations] | None = None) -> ArticlePlan:
+                 interface: Mapping[str, gettext.NullTranslations] | None = None,
+                 tag_names: Mapping[str, Mapping[str, str]] | None = None) -> ArticlePlan:
     """Decide every edition of one article: render its body, or say why it waits (an embargo not yet
     over at `now` holds them all). Each edition links to the article's other editions that this build
-    writes or that are still published in `out`."""
+    writes or that are still published in `out`, and to the pages of its tags: every tag in English, in
+    another language the tags whose translation is approved (`tag_names`: lang -> English tag -> name)."""
     result = ArticlePlan(article)
     if article.embargo and (now or dt.datetime.now(dt.UTC)) < article.embargo:
         until = article.embargo.astimezone(dt.UTC).isoformat()
@@ -137,9 +156,11 @@ def plan_article(article: Article, inputs: ArticleInputs, config: Config, broken
         page = Output("html", lang, article.slug)
         others = tuple((other, Output("html", other, article.slug).href_from(page))
                        for other in online if other != lang)
-        tags = tuple((tag, Output("tag", lang, name=slug).href_from(page))
-                     for tag in edition.page.tags if (slug := tag_slug(tag)))
+        names = _tag_names(article, lang, tag_names or {})
+        tags = tuple((names[tag], Output("tag", lang, name=slug).href_from(page))
+                     for tag in names if (slug := tag_slug(tag)))
         edition.page = dataclasses.replace(edition.page, alternates=others, tag_links=tags,
+                                           tags=edition.page.tags if lang == SOURCE_LANGUAGE else tuple(names.values()),
                                            index_href=Output("index", lang).href_from(page))
     return result
 
@@ -172,40 +193,3 @@ def _plan_translation(result: ArticlePlan, article: Article, files: CatalogFiles
                                 "the translation has problems: see above"))
     else:
         result.editions[lang] = edition
-
-
-@dataclass
-class Plan:
-    """Everything read and checked, nothing written: what `pipeline check` reports."""
-
-    articles: list[Article]
-    plans: list[ArticlePlan]
-    held: list[Hold]
-    problems: list[Problem]
-
-
-def plan(config: Config) -> Plan:
-    """Read and check the whole publication, as a build would, without writing anything."""
-    interface, problems = read_interface_files(config)
-    translations, broken, found = interface.translations(config)
-    problems.extend(found)
-    loaded: list[tuple[Article, bytes]] = []
-    for path in article_files(config):
-        try:
-            data = read_article_bytes(path, config)
-        except ProblemsFound as refused:
-            problems.extend(refused.problems)
-            continue
-        article, found = load_article(path, config, data)
-        problems.extend(found)
-        if article is not None:
-            loaded.append((article, data))
-    dupes = duplicate_slugs([(a.slug, a.path) for a, _ in loaded])
-    problems.extend(dupes)
-    loaded = [(a, d) for a, d in loaded if a.path not in {p.file for p in dupes}]
-    plans = [plan_article(a, read_inputs(config, config.root / a.path, d, a.slug), config, broken, config.default_out,
-                          interface=translations)
-             for a, d in sorted(loaded, key=lambda item: (item[0].date, item[0].slug), reverse=True)]
-    problems.extend(orphan_catalogs(config, {a.slug for a, _ in loaded}))
-    found = [x for p in plans for x in (*p.problems, *p.translation_problems)]
-    return Plan([p.article for p in plans], plans, [h for p in plans for h in p.held], problems + found)

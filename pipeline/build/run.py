@@ -38,14 +38,14 @@ from pipeline.build.cache import (
 from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer
-from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files
+from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files, tag_key
 from pipeline.build.search import pagefind_version, remove_staging, write_search
 from pipeline.build.task import Outcome, process_article, warm
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.formats import EDITION_FORMATS, FORMATS
 from pipeline.languages import SOURCE_LANGUAGE
-from pipeline.runtime import atomic
+from pipeline.runtime import atomic, stamps
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.locks import exclusive
 from pipeline.runtime.pool import make_pool
@@ -63,7 +63,7 @@ from pipeline.text.markdown import MAX_IMAGE_BYTES
 from pipeline.translation.approvals import approvals_path, open_gate_warning
 from pipeline.translation.catalogs import catalog_path, orphan_catalogs
 from pipeline.translation.gate import Hold
-from pipeline.translation.tags import TAGS_CATALOG
+from pipeline.translation.tags import TAGS_CATALOG, approved_tags
 
 
 @dataclass
@@ -89,11 +89,6 @@ class BuildReport:
             if output is not None and output.format in LISTING_FORMATS:
                 counts[output.lang] = counts.get(output.lang, 0) + 1
         return counts
-
-
-def clock() -> int:
-    """The wall clock (ns) as the build's stamps see it (tests move it to let stamps of fresh files vouch)."""
-    return time.time_ns()
 
 
 class Progress:
@@ -135,7 +130,7 @@ class _Build:
     def __init__(self, config: Config, out: Path, state: Path, langs: tuple[str, ...], formats: tuple[str, ...],
                  force: bool, progress: Progress, now: dt.datetime) -> None:
         self.started = time.monotonic()
-        self.since = clock()  # files changed before this moment can be vouched for by their stamps
+        self.since = stamps.clock()  # files changed before this moment can be vouched for by their stamps
         self.now = now
         self.config, self.out, self.state, self.force, self.progress = config, out, state, force, progress
         self.langs = tuple(lang for lang in langs if lang in config.languages)
@@ -193,8 +188,11 @@ class _Build:
         self.report.problems.extend([*problems, *found])
         assets = assets_key(config)
         base = global_key(config, assets, interface.key_parts())
+        self.tag_names = {lang: approved_tags(config, lang) for lang in config.languages if lang != SOURCE_LANGUAGE}
         self.ctx = BuildContext(config, self.out, self.langs, self.formats, assets, base, interface, frozenset(broken),
-                                self.now.isoformat(), self.since)
+                                self.now.isoformat(),
+                                tuple((lang, tuple(sorted(names.items()))) for lang, names in self.tag_names.items()),
+                                self.since)
         self.new_entries: dict[str, ArticleEntry] = {}
 
     def _copy_files(self) -> None:
@@ -238,15 +236,15 @@ class _Build:
         """The stamps of every file the article's key covers (article, catalogs, approvals, images) under
         everything every page depends on; None when one of them cannot vouch (`pipeline.runtime.stamps`)."""
         config, since = self.config, self.since
-        stamps = [stamp(path, since)]
+        parts = [stamp(path, since)]
         for lang in config.languages:  # strings, not Paths: this runs for every article of every build
             if lang != SOURCE_LANGUAGE:
-                stamps.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.po", since))
-                stamps.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.approvals", since))
-        stamps.extend(stamp(f"{config.root}/{name}", since) for name in entry.images)
-        if any(part is None for part in stamps):
+                parts.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.po", since))
+                parts.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.approvals", since))
+        parts.extend(stamp(f"{config.root}/{name}", since) for name in entry.images)
+        if any(part is None for part in parts):
             return None
-        return digest(self.ctx.base, entry.slug, *(part or "" for part in stamps))
+        return digest(self.ctx.base, entry.slug, *(part or "" for part in parts))
 
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
         inputs = read_inputs(self.config, path, data, entry.slug)
@@ -257,6 +255,8 @@ class _Build:
         """An unchanged article's outputs stand: no embargo ended, no format asked anew, every output intact."""
         if entry.key.startswith("recheck:"):
             return False  # its translation problems are reported again
+        if entry.names != tag_key(self.tag_names, entry.tags):
+            return False  # a tag's translation was approved (or no longer is): its pages link it differently
         if any(info.get("until") and str(info["until"]) <= self.ctx.now for info in entry.held.values()):
             return False  # an embargo is over: publish it now
         for lang in self.langs:
@@ -351,6 +351,7 @@ class _Build:
         key = ("recheck:" if outcome.translation_problems else "") + outcome.key  # problems are reported again
         entry = ArticleEntry(
             key=key, slug=outcome.slug, images=outcome.images, langs=outcome.langs, outputs=outcome.outputs,
+            tags=outcome.tags, names=tag_key(self.tag_names, outcome.tags),
             held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason, "until": h.until}
                   for h in outcome.held})
         entry.seen = self._seen(self.config.root / outcome.path, entry) or ""

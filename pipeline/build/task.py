@@ -46,6 +46,7 @@ class Outcome:
     unchanged: list[str] = field(default_factory=list)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # rel path -> {"sha", "source"}
     images: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # the article's (English) tags
     held: list[Hold] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     translation_problems: list[Problem] = field(default_factory=list)
@@ -94,9 +95,10 @@ def _process(ctx: BuildContext, article: Article, inputs: ArticleInputs,
     config = ctx.config
     now = dt.datetime.fromisoformat(ctx.now) if ctx.now else None
     the_plan = plan_article(article, inputs, config, set(ctx.broken_interface), ctx.out, ctx.langs, now,
-                            interface_for(ctx))
+                            interface_for(ctx), {lang: dict(pairs) for lang, pairs in ctx.tag_names})
     outcome = Outcome(article.path, article.slug, list(article.languages), held=the_plan.held,
-                      problems=the_plan.problems, translation_problems=the_plan.translation_problems)
+                      problems=the_plan.problems, translation_problems=the_plan.translation_problems,
+                      tags=list(article.tags))
     if the_plan.problems:
         return outcome
     embargoed = [hold.lang for hold in the_plan.held if hold.until]

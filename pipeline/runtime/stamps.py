@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 TICK_NS = 2_000_000_000  # the coarsest common file time resolution (FAT: 2 s); finer file systems lose nothing
 ABSENT = "absent"
+
+
+def clock() -> int:
+    """The wall clock (ns) as stamps see it: a build's or a check's start (tests move it ahead, so that the
+    stamps of files they just wrote vouch for them as those of older files do)."""
+    return time.time_ns()
 
 
 def stamp(path: Path | str, since: int) -> str | None:

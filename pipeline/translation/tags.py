@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
@@ -65,7 +66,22 @@ class TagUse:
         return [] if any(c.isspace() for c in self.path) else [str(self)]
 
 
-def tags_in_use(articles: Iterable[Article], lang: str | None = None) -> dict[str, TagUse]:
+class Tagged(Protocol):
+    """What the tag checks read of an article (an `Article`, or what `check` kept of one)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def tags_line(self) -> int | None: ...
+    @property
+    def withdrawn(self) -> bool: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+
+
+def tags_in_use(articles: Iterable[Tagged], lang: str | None = None) -> dict[str, TagUse]:
     """Every tag of the articles (those in `lang`, when given; a withdrawn story shows none), sorted as
     `msgcat --sort-output` sorts, each with its first use."""
     uses: dict[str, TagUse] = {}
@@ -84,7 +100,7 @@ def tag_slug(tag: str) -> str:
     return _NOT_SLUG_RE.sub("-", ascii_text).strip("-")
 
 
-def tag_slugs(articles: Iterable[Article]) -> tuple[dict[str, str], list[Problem]]:
+def tag_slugs(articles: Iterable[Tagged]) -> tuple[dict[str, str], list[Problem]]:
     """Each tag in use -> its slug. A tag without a slug, with a slug over MAX_SLUG characters, or sharing its
     slug with another tag is left out, with a problem at the first article using it (file and line)."""
     uses = tags_in_use(articles)
