@@ -3,8 +3,8 @@
 In: a `ServeContext`.
 Out: an ASGI app. `Guard` answers first: a Host header that does not name this server (what DNS rebinding
 sends) is 400; a request other than GET or HEAD whose Origin (or Referer) is not this server is 403 and
-reaches no route; every answer carries nosniff, no-referrer and no-store. On this machine, the address the
-server printed carries a login token: opening it gives the browser a session for the `--reviewer`
+reaches no route; every answer carries nosniff, a same-origin referrer policy and no-store. On this machine,
+the address the server printed carries a login token: opening it gives the browser a session for the `--reviewer`
 (HttpOnly, SameSite=Strict cookie), then sends it on without the token in the address.
 """
 
@@ -24,7 +24,8 @@ from pipeline.serve.context import ServeContext
 from pipeline.serve.security import allowed_host, cookie_header, same_origin, token_matches
 
 SAFE_METHODS = ("GET", "HEAD")
-HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+# same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms
+HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
 
 
 class Guard:

@@ -7,6 +7,8 @@
   const busy = () => [...document.querySelectorAll("textarea, input[type=text], input[type=password]")]
     .some((field) => field.value.trim() !== "");
   let told = false;
+  let leaving = false;  // a form was sent: its answer is the next page, a reload now would cancel it
+  document.addEventListener("submit", () => { leaving = true; });
   function tell() {
     if (told) return;
     told = true;
@@ -18,7 +20,7 @@
   }
   const source = new EventSource("/_serve/events");
   source.addEventListener("message", (event) => {
-    if (event.data === shown) return;
+    if (event.data === shown || leaving) return;
     if (busy()) { tell(); return; }
     source.close();
     location.reload();
