@@ -24,6 +24,7 @@ from tests.serving import (
     until,
     waiting_publication,
 )
+from tests.test_signing import make_key
 
 APPROVALS = Path("translations/ur/mango.approvals")
 HEADLINE = "Early Mango Harvest in Multan"
@@ -248,3 +249,24 @@ def test_same_origin(origin, referer, ok):
     headers = {"host": "127.0.0.1:9", **({"origin": origin} if origin else {}),
                **({"referer": referer} if referer else {})}
     assert security.same_origin(headers, "http") is ok
+
+
+def test_a_reviewer_with_a_key_signs_what_the_page_approves(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key = make_key(keys, "saima")
+    public = (keys / "saima.pub").read_text(encoding="utf-8").split()
+    root = waiting_publication(tmp_path / "site", "reviewers:\n  ur:\n    - name: Saima Anwar\n"
+                                                  f"      key: {public[0]} {public[1]}\n")
+    unsigned = run(root, "serve", "--port", "0", "--reviewer", REVIEWER)
+    assert unsigned.exit_code == 1 and "give --key PATH" in unsigned.output
+    segment = segment_id("headline", HEADLINE)
+    with serving(root, "--reviewer", REVIEWER, "--key", str(key)) as server:
+        cookie, token = session_of(server)
+        page = request(server, "GET", "/review/mango/ur", {"Cookie": cookie}).body
+        assert request(server, "POST", "/review/mango/ur", {"Cookie": cookie, "Origin": server.base},
+                       approve_form(token, page, segment)).status == 303
+    line = approval_lines(root)[0].split("\t")
+    assert line[0] == segment and line[2] == REVIEWER and line[4].startswith("sshsig:")
+    status = run(root, "status", "--json")
+    assert '"approved": 1' in status.output  # the signature verifies against publication.yaml's key
