@@ -31,6 +31,7 @@ from pipeline.errors import Problem, ProblemsFound
 from pipeline.formats import FORMATS, EditionJob
 from pipeline.formats.html import render_article
 from pipeline.languages import SOURCE_LANGUAGE
+from pipeline.runtime.atomic import TEMP_PREFIX
 from pipeline.runtime.hashing import digest, file_digest
 from pipeline.sources.files import read_bytes
 from pipeline.text.markdown import MAX_IMAGE_BYTES
@@ -135,6 +136,8 @@ def fingerprint(config: Config) -> str:
     folders = (config.articles_dir, config.translations_dir, config.templates)
     for path in [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*"))] \
             + [config.root / CONFIG_FILE]:
+        if path.name.startswith(TEMP_PREFIX) or path.suffix == ".lock":
+            continue  # our own writers' temporary files and locks are not the publication
         if path.is_symlink():
             parts.append(f"{path} -> {os.readlink(path)}")
         elif path.is_file():
