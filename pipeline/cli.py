@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,8 @@ from pipeline.delivery.deliver import deliver_all
 from pipeline.errors import PipelineError, Problem, ProblemsFound, UsageProblem
 from pipeline.formats import EDITION_FORMATS
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
-from pipeline.runtime.atomic import remove_leftovers
 from pipeline.runtime.dask import connect
-from pipeline.runtime.locks import exclusive
+from pipeline.serve.users import add_user
 from pipeline.sources.articles import load_articles
 from pipeline.sources.importer import import_stories
 from pipeline.text.urdu import lint_urdu
@@ -40,7 +38,7 @@ from pipeline.translation.catalogs import (
     orphan_catalogs,
     sync_catalog,
 )
-from pipeline.translation.review import TAGS_ROW, StatusRow, status_rows
+from pipeline.translation.review import TAGS_ROW, StatusRow, status_rows, translations_lock
 from pipeline.translation.review import approve as approve_segments
 from pipeline.translation.review import review as review_segments
 from pipeline.translation.tags import Tagged, read_tag_files, sync_tags, tag_slugs, tag_states
@@ -88,15 +86,6 @@ def _warn(lines: list[str], strict: bool) -> None:
         click.echo(f"warning: {line}", err=True)
     if strict and lines:
         raise ProblemsFound([Problem("--strict", None, None, f"{len(lines)} warning(s) above count as problems")])
-
-
-@contextmanager
-def _translations_lock(config: Config, what: str) -> Iterator[None]:
-    """Catalog and approval writers take turns: two syncs or approvals never interleave."""
-    path = config.translations_dir / ".lock"
-    with exclusive(path, what, config.display(path)):
-        remove_leftovers([config.translations_dir, *(config.translations_dir / lang for lang in config.languages)])
-        yield
 
 
 @main.command()
@@ -242,7 +231,7 @@ def translate(ctx: click.Context, lang: str, fix_letters: bool) -> None:
     if lang == SOURCE_LANGUAGE:
         raise click.BadParameter("English is the source language; choose a translation language", param_hint="--lang")
     articles, problems = load_articles(config)
-    with _translations_lock(config, "pipeline translate"):
+    with translations_lock(config, "pipeline translate"):
         for article in sorted(articles, key=lambda a: a.slug):
             if lang not in article.languages:
                 continue
@@ -331,7 +320,7 @@ def approve(ctx: click.Context, slug: str | None, interface: bool, tags: bool, r
     if approve_all == bool(segment_ids):
         raise click.UsageError("give either --all or one or more --segment ID")
     config = _config(ctx)
-    with _translations_lock(config, "pipeline approve"):
+    with translations_lock(config, "pipeline approve"):
         report = approve_segments(config, slug, lang, reviewer, None if approve_all else list(segment_ids), key=key)
     what = "tags" if tags else slug or "interface strings"
     click.echo(f"approved {len(report.approved)} segment(s) of {lang}/{what} as {reviewer}")
@@ -362,8 +351,45 @@ def review(ctx: click.Context, slug: str | None, interface: bool, tags: bool, la
                            "with `pipeline approve SLUG --reviewer NAME --segment ID`")
     reviewer = reviewer or str(click.prompt("Reviewer name"))
     config = _config(ctx)
-    with _translations_lock(config, "pipeline review"):
+    with translations_lock(config, "pipeline review"):
         review_segments(config, slug, lang, reviewer, ask, click.echo, key=key)
+
+
+@main.command(name="serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free one; the address is printed).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any but this machine's needs --users.")
+@click.option("--reviewer", default=None, help="Approve in the browser as this reviewer (on publication.yaml's "
+                                               "list); without it the review page is read-only.")
+@KEY_OPTION
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Reviewers log in with a password from this file (`pipeline users add`).")
+@click.pass_context
+def serve_command(ctx: click.Context, port: int, host: str, reviewer: str | None, key: Path | None,
+                  users_file: Path | None) -> None:
+    """Build a preview (held editions included) into .pipeline/preview/, serve it with a review page, and
+    rebuild it whenever an article, translation, template or publication.yaml is saved; open pages reload."""
+    from pipeline.serve import server  # the server stack (Starlette, uvicorn, watchfiles) only for this command
+
+    options = server.ServeOptions(host, port, reviewer, key, users_file)
+    server.serve(ctx.obj, options, click.echo, lambda line: click.echo(line, err=True))
+
+
+@main.group(name="users")
+def users_group() -> None:
+    """The reviewers who log in to `pipeline serve --users FILE`."""
+
+
+@users_group.command(name="add")
+@click.argument("name")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The users file (keep it outside the repository).")
+@click.password_option("--password", help="The password (asked twice, hidden, when not given).")
+def users_add(name: str, users_file: Path, password: str) -> None:
+    """Add a reviewer (or set their password): only its scrypt hash is written."""
+    new = add_user(users_file, name, password)
+    click.echo(f"{'added' if new else 'changed the password of'} {name} in {users_file}")
 
 
 @main.command(name="deliver")

@@ -2,7 +2,9 @@
 
 In: the articles, their catalogs and approvals; a reviewer's name and decisions.
 Out: `status_rows` (per article and language: segments, translated, fuzzy, approved, publishable);
-`approve` records approvals of exact (source, translation) pairs; `review` walks the segments
+`approve` records approvals of exact (source, translation) pairs (only of the pairs the reviewer was shown,
+when they are given); `translations_lock` makes catalog and approval writers take turns (the command line
+and `pipeline serve` alike); `review` walks the segments
 awaiting approval in the terminal (of an article, of a language's interface strings or of its tags),
 showing source, translation, lint findings and, when the English changed, a word diff of the old and
 new English.
@@ -14,13 +16,16 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
+from pipeline.runtime.atomic import remove_leftovers
+from pipeline.runtime.locks import exclusive
 from pipeline.sources.articles import Article, load_article, load_articles
 from pipeline.text.characters import visible
 from pipeline.text.urdu import lint_urdu
@@ -225,11 +230,24 @@ def signer(config: Config, lang: str, name: str, key: Path | None) -> Callable[[
     return signed
 
 
+@contextmanager
+def translations_lock(config: Config, what: str) -> Iterator[None]:
+    """Catalog and approval writers take turns: two syncs or approvals never interleave."""
+    path = config.translations_dir / ".lock"
+    with exclusive(path, what, config.display(path)):
+        remove_leftovers([config.translations_dir, *(config.translations_dir / lang for lang in config.languages)])
+        yield
+
+
+CHANGED_SINCE_SHOWN = "changed since it was shown to you: read it again before approving it"
+
+
 def approve(config: Config, slug: str | None, lang: str, reviewer: str, segment_ids: list[str] | None,
-            when: str | None = None, key: Path | None = None) -> ApproveReport:
+            when: str | None = None, key: Path | None = None, shown: Mapping[str, str] | None = None) -> ApproveReport:
     """Approve the given segments (or, with None, every segment that can be approved) of an article, or
     with `slug` None of the language's interface strings, with TAGS_ROW of its tags; a reviewer whose key
-    publication.yaml holds signs each approval with `key`."""
+    publication.yaml holds signs each approval with `key`. `shown` (segment id -> pair hash): what the reviewer
+    read; a segment whose pair is not the one shown is refused (its English or translation changed since)."""
     unit = load_unit(config, slug, lang)
     reviewer = authorized_reviewer(config, lang, reviewer, unit.files)
     sign = signer(config, lang, reviewer, key)
@@ -247,6 +265,8 @@ def approve(config: Config, slug: str | None, lang: str, reviewer: str, segment_
         elif state.approval is None and segment_ids is None and state.segment in found:
             refused.append((seg_id, "findings (" + "; ".join(found[state.segment]) + "): check them in "
                             f"`pipeline review` and approve it by name with --segment {seg_id}"))
+        elif state.approval is None and shown is not None and shown.get(seg_id) != state.pair:
+            refused.append((seg_id, CHANGED_SINCE_SHOWN))
         elif state.approval is None:
             chosen.append(state)
     record(config, unit, chosen, sign, reviewer, when or now_utc())
@@ -283,17 +303,34 @@ def record(config: Config, unit: Unit, chosen: list[SegmentState], sign: Callabl
                     config.display(unit.approvals))
 
 
-def word_diff(old: str, new: str) -> str:
-    """`[-removed-]{+added+}` word diff, like `git diff --word-diff`."""
+def word_diff_parts(old: str, new: str) -> list[tuple[str, str]]:
+    """The word diff of old and new as (kind, words) parts in reading order: kind "equal", "removed" or
+    "added" (a replacement is its removed part, then its added part)."""
     a, b = old.split(), new.split()
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.extend(a[i1:i2])
+            out.append(("equal", " ".join(a[i1:i2])))
             continue
-        removed = "[-" + " ".join(a[i1:i2]) + "-]" if i2 > i1 else ""
-        added = "{+" + " ".join(b[j1:j2]) + "+}" if j2 > j1 else ""
-        out.append(removed + added)
+        if i2 > i1:
+            out.append(("removed", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("added", " ".join(b[j1:j2])))
+    return out
+
+
+def word_diff(old: str, new: str) -> str:
+    """`[-removed-]{+added+}` word diff, like `git diff --word-diff`."""
+    out: list[str] = []
+    for kind, words in word_diff_parts(old, new):
+        if kind == "equal":
+            out.append(words)
+        elif kind == "removed":
+            out.append(f"[-{words}-]")
+        elif out and out[-1].endswith("-]"):
+            out[-1] += f"{{+{words}+}}"
+        else:
+            out.append(f"{{+{words}+}}")
     return " ".join(out)
 
 
