@@ -1,6 +1,7 @@
 // The search page's script: asks the language's Pagefind index (served beside the page, never from
-// elsewhere) and lists the stories it finds, built as text nodes: nothing from the index is parsed
-// into the page except the <mark> around the words found.
+// elsewhere; in parts of a few thousand stories each, merged into one search) and lists the stories it
+// finds, built as text nodes: nothing from the index is parsed into the page except the <mark> around
+// the words found.
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-query");
 const status = document.querySelector(".search-status");
@@ -12,8 +13,12 @@ let latest = 0;  // the number of the newest query: an answer to an older one is
 function engine() {
   if (loading === null) {
     loading = (async () => {
-      const pagefind = await import(new URL(form.dataset.bundle, document.baseURI).href);
+      const [first, ...others] = form.dataset.bundles.split(" ");
+      const pagefind = await import(new URL(first + "pagefind.js", document.baseURI).href);
       await pagefind.options({ baseUrl: "/", excerptLength: 24 });  // addresses as "/slug.html"
+      for (const part of others) {
+        await pagefind.mergeIndex(new URL(part, document.baseURI).href, { baseUrl: "/" });
+      }
       await pagefind.init();
       return pagefind;
     })();

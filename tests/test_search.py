@@ -50,7 +50,7 @@ def build(root: Path, out: Path):
 def indexed(out: Path, lang: str) -> dict[str, str]:
     """What the language's index holds: page address -> its text, read from Pagefind's fragments."""
     pages = {}
-    for fragment in sorted((out / lang / "search" / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((out / lang / "search" / "pagefind").glob("*/fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         record = json.loads(data[len(b"pagefind_dcd"):])
@@ -86,9 +86,9 @@ def test_the_index_holds_what_is_published_and_a_held_edition_never(bilingual, m
     assert "بہاولپور" not in "".join(urdu.values()) and "Bahawalpur" in english["/dates.html"]
     assert "جلد\u200cفصل" in urdu["/mango.html"]  # the ZWNJ reaches the index as the reviewer approved it
     assert "Skip to content" not in english["/mango.html"]  # only the story, not the page around it
-    entry = json.loads((out / "ur" / "search" / "pagefind" / "pagefind-entry.json").read_text())
+    entry = json.loads((out / "ur" / "search" / "pagefind" / "1" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["ur"]
-    assert not list((out / "ur" / "search" / "pagefind").glob("pagefind-ui*"))  # no interface we do not serve
+    assert not list((out / "ur" / "search" / "pagefind").rglob("pagefind-ui*"))  # no interface we do not serve
     policies = {rel: (out / rel).read_text().split('Content-Security-Policy" content="')[1].split('"')[0]
                 for rel in ("en/mango.html", "ur/index.html", "ur/search/index.html")}
     assert policies["ur/search/index.html"] == SEARCH_POLICY
@@ -144,6 +144,11 @@ def chromium(tmp_path_factory):
     out = tmp_path_factory.mktemp("search")
     build(REPO_DIR, out / "sample")
     build(make_bilingual(tmp_path_factory.mktemp("mango")), out / "mango")
+    saved, search.PART_STORIES = search.PART_STORIES, 1  # one story a part: the page merges two parts
+    try:
+        build(make_bilingual(tmp_path_factory.mktemp("parts")), out / "parts")
+    finally:
+        search.PART_STORIES = saved
     session = browser.Browser()
     try:
         with browser.serve(out) as base:
@@ -229,6 +234,32 @@ def test_a_word_of_another_language_or_a_held_story_finds_nothing(chromium):
     assert ask(session, f"{base}mango/ur/search/index.html", "بہاولپور") == []  # the held edition's word
     assert [r["href"] for r in ask(session, f"{base}mango/en/search/index.html", "Bahawalpur")] == ["../dates.html"]
     assert console(session) == []
+
+
+def test_one_search_finds_stories_in_every_part_of_the_index(chromium):
+    session, base = chromium
+    url = f"{base}parts/en/search/index.html"
+    assert {r["href"] for r in ask(session, url, "mangoes")} == {"../mango.html", "../dates.html"}
+    assert [r["href"] for r in ask(session, url, "Bahawalpur")] == ["../dates.html"]  # only in the newer part
+    assert console(session) == []
+
+
+def test_a_new_story_changes_only_the_newest_part_of_the_index(bilingual, monkeypatch):
+    root, out = bilingual
+    monkeypatch.setattr(search, "PART_STORIES", 1)
+    build(root, out)
+    folder = out / "en" / "search" / "pagefind"
+    assert sorted(p.name for p in folder.iterdir()) == ["1", "2"]  # mango (oldest), then dates
+    assert set(indexed(out, "en")) == {"/mango.html", "/dates.html"}
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    (root / "articles" / "figs.md").write_text(article_text(headline="Fig Growers Meet", date="2026-06-04"),
+                                               encoding="utf-8")
+    build(root, out)
+    after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    changed = {p.relative_to(folder).parts[0] for p in after if before.get(p) != after[p]}
+    assert changed == {"3"} and all(p in after for p in before)  # parts 1 and 2 untouched
+    page = (out / "en" / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundles="pagefind/1/ pagefind/2/ pagefind/3/"' in page
 
 
 def test_a_killed_build_leaves_no_staging_folder_behind(make_site, tmp_path):

@@ -3,13 +3,16 @@
 In: the output folder after the build wrote the article pages, the manifest (which editions are published
 and not withdrawn), the hash of each page as the build recorded it, the interface strings, and what the
 previous build recorded of the search files.
-Out: through the build's `Writer`, `<lang>/search/index.html` and `<lang>/search/pagefind/...` (the index,
-Pagefind's script and WebAssembly), and the records the cache keeps of them. Pagefind (the `pagefind-bin`
-package) runs over a staging copy of exactly the language's published story pages (a held, embargoed,
-withdrawn or deleted edition is not there), one index per language (`--force-language`), only the story
-itself (`article.story`); it runs only when one of those pages changed, so a build with nothing to do
-writes nothing. Files of an older index that the new one does not have are removed. A missing or failing
-Pagefind is one problem line naming what to do; the pages are published all the same.
+Out: through the build's `Writer`, `<lang>/search/index.html` and `<lang>/search/pagefind/<part>/...` (the
+index, Pagefind's script and WebAssembly), and the records the cache keeps of them. A language's published
+story pages (a held, embargoed, withdrawn or deleted edition is not among them), oldest first, are indexed
+in parts of `PART_STORIES`, which the search page merges into one search: Pagefind's memory grows with the
+pages of one run (about 85 KB a story), and a new story changes only the newest part. Pagefind (the
+`pagefind-bin` package) runs over a staging copy of exactly a part's pages, with the language forced
+(`--force-language`), indexing only the story itself (`article.story`); it runs only for a part whose pages
+changed, so a build with nothing to do writes nothing. Files of an older index that the new one does not
+have are removed. A missing or failing Pagefind is one problem line naming what to do; the pages are
+published all the same, and the part keeps what it had.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
 SEARCH_FORMATS = ("search", "search-index")
 ROOT_SELECTOR = "article.story"  # what a result is made of: the story, not the masthead or the links around it
 PAGEFIND_SECONDS = 300
+PART_STORIES = 5000  # stories per part of an index: Pagefind holds a part in memory, about 85 KB a story
 STAGING_PREFIX = ".pipeline-search-"  # Pagefind's working folders, in the state folder
 INSTALL = "run `make publish` (it installs requirements.lock) or `.venv/bin/pip install pagefind-bin`"
 
@@ -63,14 +67,26 @@ def remove_staging(state: Path) -> None:
 
 def _published(out: Path, manifest: Manifest, lang: str, page_shas: dict[str, str]) -> list[str]:
     """The slugs of the language's editions that are published now (page on disk: recorded by this build, or
-    found there) and not withdrawn."""
-    slugs = []
-    for key, info in sorted(manifest.items()):
+    found there) and not withdrawn, oldest first."""
+    found = []
+    for key, info in manifest.items():
         edition_lang, _, slug = key.partition("/")
         page = Output("html", lang, slug).rel
         if edition_lang == lang and info.get("withdrawn") != "yes" and (page in page_shas or (out / page).is_file()):
-            slugs.append(slug)
-    return slugs
+            found.append((str(info.get("date", "")), slug))
+    return [slug for _date, slug in sorted(found)]
+
+
+def parts_of(slugs: list[str]) -> list[list[str]]:
+    """The stories of each part of an index, oldest first: a new story changes the newest part only."""
+    return [slugs[start:start + PART_STORIES] for start in range(0, len(slugs), PART_STORIES)]
+
+
+def _part(rel: str) -> int:
+    """Which part of an index a file belongs to (0: a file of the layout before parts)."""
+    output = Output.parse(rel)
+    head = output.name.split("/", 1)[0] if output is not None else ""
+    return int(head) if head.isdigit() else 0
 
 
 def write_search(config: Config, out: Path, langs: tuple[str, ...], base: str, manifest: Manifest,
@@ -87,34 +103,45 @@ def write_search(config: Config, out: Path, langs: tuple[str, ...], base: str, m
             continue
         alternates = [(other, Output("search", other).href_from(Output("search", lang)))
                       for other in config.languages if other != lang]
+        parts = parts_of(_published(out, manifest, lang, page_shas))
         page = Output("search", lang)
-        records[page.rel] = keep_or_write(writer, page, digest(base, lang, repr(alternates)), lambda lang=lang,
-                                              alternates=alternates: render_search(
-            lang, alternates, config, translations[lang]).encode("utf-8"), old)
-        slugs = _published(out, manifest, lang, page_shas)
-        shas = [page_shas.get(Output("html", lang, s).rel) or file_digest(out / Output("html", lang, s).rel)
-                for s in slugs]
-        source = digest(base, pagefind_version(), ROOT_SELECTOR, lang, *slugs, *shas)
+        count = len(parts)
+        records[page.rel] = keep_or_write(writer, page, digest(base, lang, repr(alternates), str(count)),
+                                          lambda lang=lang, alternates=alternates, n=count: render_search(
+            lang, alternates, config, translations[lang], n).encode("utf-8"), old)
         index = {rel: r for rel, r in mine.items() if rel != page.rel}
-        if index and all(r.get("source") == source and writer.intact(rel, r) for rel, r in index.items()):
-            for rel, record in index.items():
-                writer.keep(Output.parse(rel) or page, record["sha"])
-            records.update(index)
-            continue
-        made, problem = _index(config, out, lang, slugs, writer, source) if slugs else ({}, None)
-        if problem is not None:
-            problems.append(problem)
-            made = index  # the previous index stays as it was
-        else:
-            for rel in sorted(set(index) - set(made)):
-                writer.remove(Output.parse(rel) or page)
-        records.update(made)
+        for number, slugs in enumerate(parts, start=1):
+            shas = [page_shas.get(Output("html", lang, s).rel) or file_digest(out / Output("html", lang, s).rel)
+                    for s in slugs]
+            source = digest(base, pagefind_version(), ROOT_SELECTOR, lang, str(number), *slugs, *shas)
+            made, problem = _write_part(config, out, lang, number, slugs, writer, source,
+                                        {rel: r for rel, r in index.items() if _part(rel) == number})
+            records.update(made)
+            problems.extend([problem] if problem else [])
+        for rel in sorted(rel for rel in index if not 1 <= _part(rel) <= len(parts)):  # parts no longer made
+            writer.remove(Output.parse(rel) or page)
     return records, problems
 
 
-def _index(config: Config, out: Path, lang: str, slugs: list[str], writer: Writer,
+def _write_part(config: Config, out: Path, lang: str, number: int, slugs: list[str], writer: Writer, source: str,
+                before: Records) -> tuple[Records, Problem | None]:
+    """One part of a language's index: kept when made from the same pages and intact, else made again (its
+    files the new one does not have removed); when Pagefind fails, the part stays as it was."""
+    if before and all(r.get("source") == source and writer.intact(rel, r) for rel, r in before.items()):
+        for rel, record in before.items():
+            writer.keep(Output.parse(rel) or Output("search", lang), record["sha"])
+        return before, None
+    made, problem = _index(config, out, lang, number, slugs, writer, source)
+    if problem is not None:
+        return before, problem
+    for rel in sorted(set(before) - set(made)):
+        writer.remove(Output.parse(rel) or Output("search", lang))
+    return made, None
+
+
+def _index(config: Config, out: Path, lang: str, number: int, slugs: list[str], writer: Writer,
            source: str) -> tuple[Records, Problem | None]:
-    """Run Pagefind over a copy of the language's story pages and write what it made."""
+    """Run Pagefind over a copy of the part's story pages and write what it made."""
     binary = _executable()
     shown = config.display(out / Output("search", lang).rel)
     if binary is None:
@@ -136,14 +163,15 @@ def _index(config: Config, out: Path, lang: str, slugs: list[str], writer: Write
             said = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no message"]
             return {}, Problem(shown, None, None, f"the search index was not built: Pagefind stopped with "
                                                   f"{said[0][:200]!r}; the previous index is kept: publish again")
-        return _copy_bundle(bundle, lang, writer, source), None
+        return _copy_bundle(bundle, lang, number, writer, source), None
 
 
-def _copy_bundle(bundle: Path, lang: str, writer: Writer, source: str) -> Records:
+def _copy_bundle(bundle: Path, lang: str, number: int, writer: Writer, source: str) -> Records:
     """The files of Pagefind's bundle the search page uses (not its ready-made interfaces), written as ours."""
     records: Records = {}
     for path in sorted(bundle.rglob("*")):
-        output = Output.parse(Output("search-index", lang, name=path.relative_to(bundle).as_posix()).rel)
+        name = f"{number}/{path.relative_to(bundle).as_posix()}"
+        output = Output.parse(Output("search-index", lang, name=name).rel)
         if path.is_file() and output is not None and output.format == "search-index" and output.lang == lang:
             records[output.rel] = {"sha": writer.write(output, path.read_bytes()), "source": source}
     return records

@@ -35,8 +35,9 @@ class EditionJob:
 
 # What the search bundle is made of (Pagefind's names, hashes in them): the script and its worker, the entry,
 # the language's metadata, the WebAssembly, the word index, the fragments (a page's text) and filters.
-SEARCH_FILES = (r"pagefind(?:-worker)?\.js|pagefind-entry\.json|pagefind\.[a-z]{2,3}_[0-9a-f]+\.pf_meta"
-                r"|wasm\.[a-z]+\.pagefind|(?:index|fragment|filter)/[a-z]{2,3}_[0-9a-f]+\.pf_(?:index|fragment|filter)")
+SEARCH_FILES = (r"(?:[1-9][0-9]*/)?"  # the part (files of the layout before parts have none: they are removed)
+                r"(?:pagefind(?:-worker)?\.js|pagefind-entry\.json|pagefind\.[a-z]{2,3}_[0-9a-f]+\.pf_meta"
+                r"|wasm\.[a-z]+\.pagefind|(?:index|fragment|filter)/[a-z]{2,3}_[0-9a-f]+\.pf_(?:index|fragment|filter))")
 Render = Callable[[EditionJob], tuple[bytes, list[str]]]
 
 
@@ -121,7 +122,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("search", "language", "{lang}/search/index.html", "the search page of a language: a reader types a "
            "word and sees the stories that hold it (Pagefind, in the browser, no server)"),
     Format("search-index", "language", "{lang}/search/pagefind/{name}", "the static search index of a "
-           "language's published stories and Pagefind's script, made by Pagefind after the pages",
+           "language's published stories and Pagefind's script, made by Pagefind after the pages, in parts "
+           "of 5,000 stories numbered from the oldest (pagefind/1/, pagefind/2/, ...)",
            name_pattern=SEARCH_FILES),
     Format("landing", "publication", "index.html", "the front door: one link per language"),
     Format("asset", "file", "assets/{name}", "a stylesheet or the search page's script, copied from templates/"),

@@ -131,13 +131,15 @@ def render_listing(lang: str, view: ListingView, rel: str, alternates: list[tupl
 
 
 def render_search(lang: str, alternates: list[tuple[str, str]], config: Config,
-                  translations: gettext.NullTranslations) -> str:
-    """A language's search page: the form, and where its script finds the index and the story pages."""
+                  translations: gettext.NullTranslations, parts: int = 1) -> str:
+    """A language's search page: the form, and where its script finds the parts of the index (`parts` of
+    them: pagefind/1/, pagefind/2/, ...) and the story pages."""
     rel = search_rel(lang)
     here = posixpath.dirname(rel)
     return _render("search.html", translations, config.templates, lang=lang, dir=direction(lang), discovery=None,
                    alternates=alternates, publication=config.name_for(lang), asset_prefix="../" * rel.count("/"),
                    digits=digit_system(lang, config.digits), search_page=True,
+                   bundles=" ".join(f"pagefind/{n}/" for n in range(1, max(parts, 1) + 1)),
                    pages_prefix=posixpath.relpath(posixpath.dirname(page_rel(lang, "x")), here) + "/",
                    index_href=posixpath.relpath(FORMATS["index"].path.format(lang=lang), here))
 
