@@ -4,9 +4,10 @@ In: --articles N (default 200) for the synthetic corpus (English + approved Urdu
 (default 1000; 0 skips) for the no-op measurement, --pandoc-pdf K articles for Pandoc's PDF rate.
 Out: a table on stdout and the same figures as JSON (bench/results.json): full build jobs=1 and
 jobs=2, raw WeasyPrint on the very same HTML in one warm process (the floor), overhead ratio, no-op
-rebuild, one-article edit, HTML-only rate, peak memory per worker, Pandoc HTML and PDF, and the Urdu
+rebuild, one-article edit, HTML-only rate, peak memory per worker, Pandoc HTML and PDF, the Urdu
 PDF text layer (bench/text_layer.py: words found in order per extractor, render time and size, layer
-on and off).
+on and off), and the archive at scale (bench/archive.py: --archive-sizes, --archive-big, --archive-dask;
+the 100,000-article rows take most of the run: pass 0 to skip them).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.urdu_corpus and tests.ink
+import archive
 from corpus import make_corpus
 from startup import ENV, cold_start, long_text
 from text_layer import run_all as text_layer_figures
@@ -181,6 +183,9 @@ def main() -> None:
     parser.add_argument("--pandoc-pdf", type=int, default=10)
     parser.add_argument("--json", type=Path, default=Path(__file__).resolve().parent / "results.json")
     parser.add_argument("--ink-only", action="store_true", help="measure only the Urdu corpus row and update --json")
+    parser.add_argument("--archive-sizes", default="100,1000,10000", help="archive sizes for the no-op rows")
+    parser.add_argument("--archive-big", type=int, default=100_000, help="the full-build row (0 skips it)")
+    parser.add_argument("--archive-dask", type=int, default=100_000, help="the Dask row (0 skips it)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     if args.ink_only:
@@ -208,11 +213,17 @@ def main() -> None:
         results.update(measure_urdu_ink(work))
         print("Urdu PDF text layer: sample publication and corpus, layer on and off ...", flush=True)
         results["text_layer"] = text_layer_figures()
+        if args.archive_sizes:
+            results.update(archive.measure(work / "archive", [int(n) for n in args.archive_sizes.split(",")],
+                                           args.archive_big, args.archive_dask))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     show(results)
     show_text_layer(results["text_layer"])
+    if "archive" in results:
+        for name, value, note in archive.rows(results):
+            print(f"{name:<48} {value:<22} {note}")
 
 
 def show(r: dict) -> None:

@@ -27,6 +27,7 @@ EN_WORDS = ("the district council said water supply would improve after new pump
             "market as officials promised a review of the budget before the monsoon season").split()
 UR_WORDS = ("ضلعی کونسل نے کہا کہ نہر کے ساتھ نئے پمپ لگنے کے بعد پانی کی فراہمی بہتر ہو جائے گی جبکہ "
             "کسانوں نے منصفانہ قیمتوں کا مطالبہ کیا اور تاجروں نے شہر کی منڈی میں زیادہ طلب کی اطلاع دی").split()
+TOPICS = ("water", "council", "health", "schools", "roads", "markets", "weather")
 PLACES = ("Lahore", "Karachi", "Multan", "Quetta", "Peshawar", "Hyderabad", "Sukkur", "Gilgit")
 
 
@@ -39,10 +40,14 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(_sentence(rng, EN_WORDS, rng.randint(12, 22), ".") for _ in range(rng.randint(3, 5)))
 
 
-def article_text(i: int) -> str:
+def article_text(i: int, archive: bool = False) -> str:
+    """Article number i. `archive`: dated as a daily paper's archive grows (40 stories a day from 2016, the
+    newest last) and tagged by place and topic, instead of 300 days of 2026 and two tags for all."""
     rng = random.Random(i)
     place = PLACES[i % len(PLACES)]
-    date = dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)
+    days = i // 40 if archive else i % 300
+    date = dt.date(2016 if archive else 2026, 1, 1) + dt.timedelta(days=days)
+    tags = f"[{place}, {TOPICS[i % len(TOPICS)]}]" if archive else "[water, council]"
     body = [_paragraph(rng), _paragraph(rng), "## What officials said", _paragraph(rng),
             "- " + _sentence(rng, EN_WORDS, 8, ".") + "\n- " + _sentence(rng, EN_WORDS, 9, "."), _paragraph(rng)]
     if i % 5 == 0:
@@ -62,7 +67,7 @@ def article_text(i: int) -> str:
         f"  location: {place}\n"
         "editorial_note: Figures were provided by the district council.\n"
         f"summary: The {place} council reviews its water plan before the monsoon.\n"
-        "tags: [water, council]\n"
+        f"tags: {tags}\n"
         "---\n" + "\n\n".join(body) + "\n"
     )
 
@@ -76,10 +81,10 @@ def _urdu_for(msgid: str, rng: random.Random) -> str:
     return " ".join(_sentence(rng, UR_WORDS, min(n, 18), "۔") for _ in range(max(1, n // 18)))
 
 
-def make_corpus(root: Path, n: int, *, urdu: bool = True) -> Config:
+def make_corpus(root: Path, n: int, *, urdu: bool = True, archive: bool = False) -> Config:
     (root / "articles").mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (root / "articles" / f"story-{i:04d}.md").write_text(article_text(i), encoding="utf-8")
+        (root / "articles" / f"story-{i:04d}.md").write_text(article_text(i, archive), encoding="utf-8")
     (root / "publication.yaml").write_text("languages: [en, ur]\n" if urdu else "languages: [en]\n")
     config = load_config(root)
     if not urdu:

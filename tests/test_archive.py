@@ -112,6 +112,9 @@ def test_the_archive_pages_months_and_tags_of_a_language(archive):
     assert '<a href="ports/index.html">ports</a> <span class="count">(2)</span>' in tags
     article = (dist / "mangroves.html").read_text(encoding="utf-8")
     assert '<a href="tags/climate-change/index.html" rel="tag">Climate Change</a>' in article
+    climate = (dist / "tags" / "climate" / "index.html").read_text(encoding="utf-8")
+    assert '<li><a href="../../index.html">Latest stories</a></li><li><a href="../index.html">Tags</a></li></ul>' \
+        in climate  # two links in a list, never run together as one line of text
     for page in dist.rglob("*.html"):  # every link of every page resolves
         for _rel, href in links(page):
             if href.startswith("#"):

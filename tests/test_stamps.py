@@ -185,7 +185,7 @@ def test_the_build_stamps_the_very_files_the_catalog_paths_name(site):
     from pipeline.translation.approvals import approvals_path
     from pipeline.translation.catalogs import catalog_path
 
-    folder = str(site.translations_dir)  # `_Build._seen` spells these paths as strings
+    folder = str(site.translations_dir)  # `plan.inputs_seen` spells these paths as strings
     assert str(catalog_path(site, "ur", "mango")) == f"{folder}/ur/mango.po"
     assert str(approvals_path(site.translations_dir, "ur", "mango")) == f"{folder}/ur/mango.approvals"
 

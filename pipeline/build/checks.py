@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build.cache import code_key
-from pipeline.build.plan import Interface, plan_article, read_inputs, read_interface_files
+from pipeline.build.plan import Interface, inputs_seen, plan_article, read_inputs, read_interface_files
 from pipeline.config import CONFIG_FILE, Config
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime import atomic, stamps
 from pipeline.runtime.hashing import digest, file_digest
-from pipeline.runtime.stamps import stamp, stamp_or_absent
 from pipeline.sources.articles import Article, article_files, duplicate_slugs, load_article, read_article_bytes
 from pipeline.sources.files import MB, read_bytes, read_optional
 from pipeline.text.markdown import MAX_IMAGE_BYTES
@@ -158,17 +156,7 @@ class _Context:
             return "missing"
 
     def _seen(self, path: Path, checked: Checked) -> str | None:
-        config, since = self.config, self.since
-        folder = config.translations_dir
-        parts = [stamp(path, since)]
-        for lang in config.languages:
-            if lang != SOURCE_LANGUAGE:
-                parts.append(stamp_or_absent(f"{folder}/{lang}/{checked.slug}.po", since))
-                parts.append(stamp_or_absent(f"{folder}/{lang}/{checked.slug}.approvals", since))
-        parts.extend(stamp(f"{config.root}/{name}", since) for name in checked.images)
-        if any(part is None for part in parts):
-            return None
-        return digest(self.gkey, checked.slug, *(part or "" for part in parts))
+        return inputs_seen(self.config, path, checked.slug, checked.images, self.since, self.gkey)
 
 
 def _global_key(config: Config, interface: Interface, broken: set[str]) -> str:

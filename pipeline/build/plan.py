@@ -24,6 +24,7 @@ from pipeline.editions.pages import Provenance
 from pipeline.errors import Problem
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
+from pipeline.runtime.stamps import stamp, stamp_or_absent
 from pipeline.sources.articles import Article
 from pipeline.translation.approvals import trust_for
 from pipeline.translation.catalogs import CatalogFiles, read_catalog_files
@@ -55,6 +56,22 @@ class ArticleInputs:
         for name, sha in sorted(images):
             parts.extend([name, sha])
         return digest(*parts)
+
+
+def inputs_seen(config: Config, path: Path, slug: str, images: list[str], since: int, base: str) -> str | None:
+    """The stamps (`pipeline.runtime.stamps`) of every file an article's key covers: the article, its
+    catalogs and approvals (`catalog_path`, `approvals_path`, spelled here as strings: this runs for every
+    article of every build), its images; None when one of them cannot vouch for its content."""
+    folder = str(config.translations_dir)
+    parts = [stamp(path, since)]
+    for lang in config.languages:
+        if lang != SOURCE_LANGUAGE:
+            parts.append(stamp_or_absent(f"{folder}/{lang}/{slug}.po", since))
+            parts.append(stamp_or_absent(f"{folder}/{lang}/{slug}.approvals", since))
+    parts.extend(stamp(f"{config.root}/{name}", since) for name in images)
+    if any(part is None for part in parts):
+        return None
+    return digest(base, slug, *(part or "" for part in parts))
 
 
 def read_inputs(config: Config, path: Path, data: bytes, slug: str) -> ArticleInputs:

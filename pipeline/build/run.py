@@ -38,7 +38,7 @@ from pipeline.build.cache import (
 from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer
-from pipeline.build.plan import ArticleInputs, read_inputs, read_interface_files, tag_key
+from pipeline.build.plan import ArticleInputs, inputs_seen, read_inputs, read_interface_files, tag_key
 from pipeline.build.search import pagefind_version, remove_staging, write_search
 from pipeline.build.task import Outcome, process_article, warm
 from pipeline.config import Config
@@ -49,7 +49,7 @@ from pipeline.runtime import atomic, stamps
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.locks import exclusive
 from pipeline.runtime.pool import make_pool
-from pipeline.runtime.stamps import stamp, stamp_or_absent
+from pipeline.runtime.stamps import stamp_or_absent
 from pipeline.sources.articles import (
     NO_ARTICLES,
     Article,
@@ -212,7 +212,6 @@ class _Build:
         changed: list[tuple[Path, bytes]] = []
         unreadable: set[str] = set()
         folder = self.config.display(self.config.articles_dir)
-        self.catalogs = str(self.config.translations_dir)  # `catalog_path` and `approvals_path`, as strings
         for path in article_files(self.config):
             rel = f"{folder}/{path.name}"
             entry = self.cache.articles.get(rel)
@@ -233,18 +232,7 @@ class _Build:
         return kept, changed, unreadable
 
     def _seen(self, path: Path, entry: ArticleEntry) -> str | None:
-        """The stamps of every file the article's key covers (article, catalogs, approvals, images) under
-        everything every page depends on; None when one of them cannot vouch (`pipeline.runtime.stamps`)."""
-        config, since = self.config, self.since
-        parts = [stamp(path, since)]
-        for lang in config.languages:  # strings, not Paths: this runs for every article of every build
-            if lang != SOURCE_LANGUAGE:
-                parts.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.po", since))
-                parts.append(stamp_or_absent(f"{self.catalogs}/{lang}/{entry.slug}.approvals", since))
-        parts.extend(stamp(f"{config.root}/{name}", since) for name in entry.images)
-        if any(part is None for part in parts):
-            return None
-        return digest(self.ctx.base, entry.slug, *(part or "" for part in parts))
+        return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base)
 
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
         inputs = read_inputs(self.config, path, data, entry.slug)
