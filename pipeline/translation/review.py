@@ -232,9 +232,16 @@ def signer(config: Config, lang: str, name: str, key: Path | None) -> Callable[[
 
 @contextmanager
 def translations_lock(config: Config, what: str) -> Iterator[None]:
-    """Catalog and approval writers take turns: two syncs or approvals never interleave."""
+    """Catalog and approval writers take turns: two syncs or approvals never interleave. The lock file is
+    written to, so a link there (or a translations folder leading out of the publication) is refused rather
+    than followed to a file that is not ours."""
     path = config.translations_dir / ".lock"
-    with exclusive(path, what, config.display(path)):
+    shown = config.display(path)
+    if path.is_symlink() or not path.parent.resolve().is_relative_to(config.root.resolve()):
+        raise ProblemsFound([Problem(shown, None, None, "is a link, or in a folder outside the publication: the "
+                                     "lock is written to, so it is never followed; delete the link (and make "
+                                     "translations/ a folder of the publication), then run again")])
+    with exclusive(path, what, shown):
         remove_leftovers([config.translations_dir, *(config.translations_dir / lang for lang in config.languages)])
         yield
 

@@ -1,0 +1,180 @@
+"""`pipeline serve` attacked (issue 14, second look): each test here failed before the fix it names. Most run the
+application in this process through a small ASGI driver (no port, no subprocess: fast), with exactly the scope
+and headers a browser, a proxy or an attacker would send.
+
+In: a publication with an Urdu translation waiting for review (tests/serving.py).
+Out: assertions on what the server answers and on the files it leaves (approvals, comments, files outside the
+publication)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlencode
+
+import pytest
+
+from pipeline.serve.app import make_app
+from pipeline.serve.context import ServeContext
+from pipeline.serve.preview import Preview
+from pipeline.serve.users import hash_password
+from pipeline.serve.watch import Watcher
+from pipeline.translation.segments import segment_id
+from tests.serving import REVIEWER, run, waiting_publication
+
+PORT = 8123
+LOCAL = f"127.0.0.1:{PORT}"
+HEADLINE = "Early Mango Harvest in Multan"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    cookies: list[str]
+    body: str
+
+
+async def _call(app, method: str, path: str, headers: dict[str, str], body: bytes, scheme: str,
+                client: str) -> Answer:
+    raw, _, query = path.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+             "scheme": scheme, "path": unquote(raw), "raw_path": raw.encode(), "query_string": query.encode(),
+             "root_path": "", "client": (client, 50000), "server": ("127.0.0.1", PORT),
+             "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
+    incoming = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    try:
+        await app(scope, receive, send)
+    except Exception:  # Starlette sends its 500 answer, then raises for the server's log
+        pass
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start["headers"]]
+    data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return Answer(start["status"], {k: v for k, v in pairs}, [v for k, v in pairs if k == "set-cookie"],
+                  data.decode("utf-8", "replace"))
+
+
+class Client:
+    """One browser (or attacker) talking to the application; Host is this server's unless given."""
+
+    def __init__(self, app, host: str = LOCAL, scheme: str = "http", client: str = "127.0.0.1") -> None:
+        self.app, self.host, self.scheme, self.client = app, host, scheme, client
+
+    @property
+    def origin(self) -> str:
+        return f"{self.scheme}://{self.host}"
+
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                form: dict | None = None, body: bytes | None = None) -> Answer:
+        return asyncio.run(self.call(method, path, headers, form, body))
+
+    async def call(self, method: str, path: str, headers: dict[str, str] | None = None,
+                   form: dict | None = None, body: bytes | None = None) -> Answer:
+        sent = {"host": self.host, **(headers or {})}
+        if form is not None:
+            body = urlencode(form, doseq=True).encode()
+            sent.setdefault("content-type", "application/x-www-form-urlencoded")
+        return await _call(self.app, method, path, sent, body or b"", self.scheme, self.client)
+
+    def get(self, path: str, cookie: str | None = None) -> Answer:
+        return self.request("GET", path, {"cookie": cookie} if cookie else None)
+
+    def post(self, path: str, form: dict, cookie: str | None = None, **headers: str) -> Answer:
+        sent = {"origin": self.origin, **({"cookie": cookie} if cookie else {}), **headers}
+        return self.request("POST", path, sent, form)
+
+
+def context(root: Path, reviewer: str | None = REVIEWER, users: dict[str, str] | None = None) -> ServeContext:
+    preview = Preview(root)
+    preview.rebuild(jobs=1)
+    hosts = None if users is not None else frozenset({LOCAL, f"localhost:{PORT}"})
+    return ServeContext(preview, reviewer if users is None else None, None, users, hosts)
+
+
+def local_session(client: Client, ctx: ServeContext) -> tuple[str, str]:
+    """The printed address opened: (cookie, CSRF token)."""
+    opened = client.get(f"/?token={ctx.login_token}")
+    cookie = opened.cookies[0].split(";")[0]
+    page = client.get("/review/mango/ur", cookie)
+    return cookie, re.search(r'name="csrf-token" content="([^"]+)"', page.body).group(1)
+
+
+def login_form(client: Client) -> tuple[str, str]:
+    page = client.get("/login")
+    return page.cookies[0].split(";")[0], re.search(r'name="csrf" value="([^"]+)"', page.body).group(1)
+
+
+def approve_form(page: str, token: str, segment: str) -> dict:
+    shown = re.search(rf'name="shown" value="({segment}:sha256:[0-9a-f]+)"', page).group(1)
+    return {"csrf": token, "action": "approve", "segment": segment, "shown": shown}
+
+
+@pytest.fixture(scope="module")
+def publication(tmp_path_factory) -> Path:
+    return waiting_publication(tmp_path_factory.mktemp("attacks") / "site")
+
+
+@pytest.fixture(scope="module")
+def with_logins(publication) -> tuple[Client, ServeContext]:
+    ctx = context(publication, users={REVIEWER: hash_password(PASSWORD)})
+    return Client(make_app(ctx), host="news.example"), ctx
+
+
+# --- who may read ---------------------------------------------------------------------------------------------
+
+
+# --- what is written, and where -------------------------------------------------------------------------------
+def test_a_linked_translations_lock_is_refused_and_what_it_points_to_is_untouched(tmp_path):
+    """Before: translations/.lock as a link (a hostile repository can hold one) made an approval truncate and
+    overwrite the file it points to, outside the publication (the page and `pipeline approve` alike)."""
+    root = waiting_publication(tmp_path / "site")
+    victim = tmp_path / "precious.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (root / "translations" / ".lock").unlink(missing_ok=True)
+    (root / "translations" / ".lock").symlink_to(victim)
+    ctx = context(root)
+    client = Client(make_app(ctx))
+    cookie, token = local_session(client, ctx)
+    page = client.get("/review/mango/ur", cookie).body
+    answer = client.post("/review/mango/ur", approve_form(page, token, segment_id("headline", HEADLINE)), cookie)
+    assert answer.status == 303
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (root / "translations" / "ur" / "mango.approvals").exists()
+    assert "is a link" in client.get("/review/mango/ur", cookie).body
+    cli = run(root, "approve", "mango", "--reviewer", REVIEWER, "--all")
+    assert cli.exit_code == 1 and "is a link" in cli.output and victim.read_text(encoding="utf-8") == "precious\n"
+
+
+class CountingWatcher(Watcher):
+    def __init__(self, preview: Preview) -> None:
+        super().__init__(preview, lambda _state: None)
+        self.changes: list[float] = []
+
+    def changed(self) -> None:
+        self.changes.append(time.monotonic())
+
+
+def _after(watcher: CountingWatcher, action, seconds: float) -> bool:
+    before = len(watcher.changes)
+    action()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if len(watcher.changes) > before:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# --- answers for people ---------------------------------------------------------------------------------------
