@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlencode
 
 import pytest
 
+from pipeline.errors import ProblemsFound
 from pipeline.serve.app import make_app
 from pipeline.serve.context import ServeContext
 from pipeline.serve.preview import Preview
@@ -157,6 +158,33 @@ def test_a_linked_translations_lock_is_refused_and_what_it_points_to_is_untouche
     assert cli.exit_code == 1 and "is a link" in cli.output and victim.read_text(encoding="utf-8") == "precious\n"
 
 
+def test_a_preview_folder_that_is_a_link_is_refused(tmp_path):
+    """Before: .pipeline/preview/site as a link to dist/ (or anywhere) made the preview build write its
+    pages, held editions' drafts included, into it."""
+    root = waiting_publication(tmp_path / "site")
+    dist = root / "dist"
+    (dist / "en").mkdir(parents=True)
+    (dist / "en" / "mango.html").write_text("published\n", encoding="utf-8")
+    (root / ".pipeline" / "preview").mkdir(parents=True)
+    (root / ".pipeline" / "preview" / "site").symlink_to(dist, target_is_directory=True)
+    with pytest.raises(ProblemsFound, match="is a link"):
+        Preview(root)
+    (root / ".pipeline" / "preview" / "site").unlink()
+    preview = Preview(root)
+    preview.rebuild(jobs=1)
+    site = root / ".pipeline" / "preview" / "site"
+    site.rename(tmp_path / "old-site")
+    site.symlink_to(dist, target_is_directory=True)  # swapped while the server runs
+    (root / "articles" / "mango.md").write_text((root / "articles" / "mango.md").read_text(encoding="utf-8")
+                                                .replace(HEADLINE, "Changed"), encoding="utf-8")
+    state = preview.rebuild(jobs=1)
+    assert any("is a link" in str(p) for p in state.problems)
+    shown = Client(make_app(ServeContext(preview, allowed_hosts=frozenset({LOCAL})))).get("/en/mango.html")
+    assert shown.status == 404 and "published" not in shown.body
+    assert sorted(p.name for p in dist.rglob("*")) == ["en", "mango.html"]
+    assert (dist / "en" / "mango.html").read_text(encoding="utf-8") == "published\n"
+
+
 class CountingWatcher(Watcher):
     def __init__(self, preview: Preview) -> None:
         super().__init__(preview, lambda _state: None)
@@ -175,6 +203,26 @@ def _after(watcher: CountingWatcher, action, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_the_watcher_never_follows_a_link_out_of_the_publication(tmp_path):
+    """Before: a link in articles/ to a folder outside (or to /) was watched recursively, every folder below
+    it: changes outside the publication rebuilt the preview, and a link to / exhausts inotify."""
+    root = waiting_publication(tmp_path / "site")
+    outside = tmp_path / "elsewhere"
+    (outside / "deep").mkdir(parents=True)
+    (root / "articles" / "linked").symlink_to(outside, target_is_directory=True)
+    watcher = CountingWatcher(Preview(root))
+    watcher.start()
+    try:
+        time.sleep(1.0)  # the watches are up (each builds once then, for saves made while it started)
+        assert not _after(watcher, lambda: (outside / "deep" / "x.md").write_text("x"), 1.5)
+        assert _after(watcher, lambda: (root / "articles" / "mango.md").touch(), 10)
+        (root / "articles" / "2026").mkdir()
+        time.sleep(0.8)  # the new folder is seen, then watched
+        assert _after(watcher, lambda: (root / "articles" / "2026" / "new.md").write_text("x"), 10)
+    finally:
+        watcher.close()
 
 
 # --- answers for people ---------------------------------------------------------------------------------------

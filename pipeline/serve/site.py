@@ -21,6 +21,7 @@ from pipeline.errors import ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.serve.context import ServeContext
 from pipeline.serve.pages import FRAMING, STATIC, banner, mark_page, page_policy, preview_policy
+from pipeline.serve.preview import folder_problems
 from pipeline.serve.security import file_under
 from pipeline.sources.articles import load_articles
 
@@ -69,7 +70,8 @@ def site_file(request: Request) -> Response:
         edition = _edition(ctx, request, output)
         if edition is not None:
             return edition
-    found = file_under(ctx.preview.site, path)
+    refused = folder_problems(ctx.preview.root)  # made a link while the server runs: serve nothing from it
+    found = None if refused else file_under(ctx.preview.site, path)
     if found is None:
         return ctx.message(request, "Not in the preview", [f"{path}: no such page in the preview"], 404)
     if found.suffix == ".html":
