@@ -9,6 +9,7 @@ publication)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from urllib.parse import unquote, urlencode
 import pytest
 
 from pipeline.errors import ProblemsFound
+from pipeline.serve import security
 from pipeline.serve.app import make_app
 from pipeline.serve.context import ServeContext
 from pipeline.serve.preview import Preview
-from pipeline.serve.users import hash_password
+from pipeline.serve.users import hash_password, read_users
 from pipeline.serve.watch import Watcher
 from pipeline.translation.segments import segment_id
 from tests.serving import REVIEWER, run, waiting_publication
@@ -136,6 +138,25 @@ def with_logins(publication) -> tuple[Client, ServeContext]:
 # --- who may read ---------------------------------------------------------------------------------------------
 
 
+def test_concurrent_failed_logins_are_throttled_as_if_one_after_another(publication):
+    """Before: every guess sent at once passed the throttle (it counted failures only once checked): 12 guesses
+    were checked where 5 are allowed."""
+    ctx = context(publication, users={REVIEWER: hash_password(PASSWORD)})
+    client = Client(make_app(ctx), host="news.example", client="203.0.113.7")
+    cookie, token = login_form(client)
+
+    async def guesses() -> list[int]:
+        sent = [client.call("POST", "/login", {"cookie": cookie, "origin": client.origin},
+                            {"csrf": token, "name": REVIEWER, "password": f"guess {n}"}) for n in range(12)]
+        return [answer.status for answer in await asyncio.gather(*sent)]
+
+    statuses = asyncio.run(guesses())
+    assert statuses.count(303) == security.LIMIT and statuses.count(429) == 12 - security.LIMIT, statuses
+    other = Client(client.app, host="news.example", client="198.51.100.1")
+    cookie, token = login_form(other)
+    assert other.post("/login", {"csrf": token, "name": REVIEWER, "password": PASSWORD}, cookie).status == 429
+
+
 # --- what is written, and where -------------------------------------------------------------------------------
 def test_a_linked_translations_lock_is_refused_and_what_it_points_to_is_untouched(tmp_path):
     """Before: translations/.lock as a link (a hostile repository can hold one) made an approval truncate and
@@ -226,3 +247,48 @@ def test_the_watcher_never_follows_a_link_out_of_the_publication(tmp_path):
 
 
 # --- answers for people ---------------------------------------------------------------------------------------
+
+
+def test_sessions_in_memory_are_bounded():
+    """Before: every visit to /login started a session that was never forgotten unless it was used again."""
+    now = [0.0]
+    sessions = security.Sessions(clock=lambda: now[0])
+    reviewer = sessions.start(REVIEWER)
+    for _ in range(security.MAX_SESSIONS + 50):
+        sessions.start(None)
+    assert len(sessions.by_id) <= security.MAX_SESSIONS and sessions.get(reviewer) is not None
+    now[0] += security.SESSION_SECONDS + 1
+    sessions.start(None)
+    assert len(sessions.by_id) == 1
+
+
+def test_the_users_file_is_never_readable_by_others_not_even_for_a_moment(tmp_path, monkeypatch):
+    """Before: `pipeline users add` wrote the file readable by everyone (0644, the umask's) and narrowed it to
+    0600 only after it was in place: a hash could be read in between, and it was, for the previous users too."""
+    users = tmp_path / "users"
+    modes: list[int] = []
+    replace = os.replace
+
+    def watched(source, target):
+        modes.append(os.stat(source).st_mode & 0o777)
+        return replace(source, target)
+
+    monkeypatch.setattr(os, "replace", watched)
+    for name in (REVIEWER, "R"):
+        assert run(tmp_path, "users", "add", name, "--users", str(users), input=f"{PASSWORD}\n" * 2).exit_code == 0
+    assert modes and all(mode & 0o077 == 0 for mode in modes), [oct(m) for m in modes]
+    assert users.stat().st_mode & 0o077 == 0 and set(read_users(users)) == {REVIEWER, "R"}
+
+
+def test_an_expired_session_asked_for_twice_at_once_is_no_server_error():
+    """Before: two requests of one browser (a page and its frame) finding its session expired both deleted it:
+    the second one's `del` was a KeyError, a 500. The clock here lets the other request in at that moment."""
+    sessions = security.Sessions()
+    sid = sessions.start(REVIEWER)
+
+    def clock() -> float:
+        sessions.by_id.pop(sid, None)  # the other request forgot it first
+        return time.monotonic() + security.SESSION_SECONDS + 1
+
+    sessions.clock = clock
+    assert sessions.get(sid) is None

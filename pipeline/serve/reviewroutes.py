@@ -159,16 +159,15 @@ async def login(request: Request) -> Response:
         return Response("refused: open the login page again", 403, media_type="text/plain")
     name = " ".join(first(form, "name").split())
     address = f"address:{request.client.host if request.client else '-'}"
-    wait = ctx.throttle.wait(f"name:{name.casefold()}", address)
+    wait, moment = ctx.throttle.attempt(f"name:{name.casefold()}", address)  # counted before it is checked
     if wait:
         return Response(f"too many failed logins: try again in {wait} s", 429, media_type="text/plain",
                         headers={"Retry-After": str(wait)})
     ok = await run_in_threadpool(check_password, first(form, "password"), ctx.users.get(name))
     if not ok:
-        ctx.throttle.failed(f"name:{name.casefold()}", address)
         session.flash.append("wrong name or password")
         return RedirectResponse("/login", 303)
-    ctx.throttle.succeeded(f"name:{name.casefold()}")
+    ctx.throttle.succeeded(f"name:{name.casefold()}", moment, address)
     ctx.sessions.end(request.cookies.get(COOKIE))
     sid = ctx.sessions.start(name)
     response = RedirectResponse("/review/", 303)
