@@ -136,6 +136,24 @@ def with_logins(publication) -> tuple[Client, ServeContext]:
 
 
 # --- who may read ---------------------------------------------------------------------------------------------
+def test_with_logins_nothing_of_the_preview_is_shown_before_logging_in(with_logins):
+    """Before: with --users, anyone who reached the address (or a rebinding site: any Host is answered) read
+    every held and embargoed edition, its PDF and the review page without logging in."""
+    client, _ctx = with_logins
+    for path in ("/", "/ur/mango.html", "/ur/mango.pdf", "/en/mango.html", "/review/", "/review/mango/ur",
+                 "/review/mango/ur/print", "/review/mango/ur/print/1.png", "/_serve/events", "/index.html"):
+        answer = client.get(path)
+        assert answer.status == 303 and answer.headers["location"] == "/login", (path, answer.status)
+        assert "ملتان" not in answer.body and "Mango" not in answer.body, path
+    assert client.request("POST", "/review/mango/ur", {"origin": client.origin}, {"csrf": "x"}).status == 403
+    assert client.get("/login").status == 200 and client.get("/_serve/serve.css").status == 200
+    cookie, token = login_form(client)
+    anonymous = client.get("/ur/mango.html", cookie)  # a login form's session is not a login
+    assert anonymous.status == 303
+    ok = client.post("/login", {"csrf": token, "name": REVIEWER, "password": PASSWORD}, cookie)
+    assert ok.status == 303, ok
+    reviewer = ok.cookies[0].split(";")[0]
+    assert "ملتان" in client.get("/ur/mango.html", reviewer).body
 
 
 def test_concurrent_failed_logins_are_throttled_as_if_one_after_another(publication):
@@ -155,6 +173,20 @@ def test_concurrent_failed_logins_are_throttled_as_if_one_after_another(publicat
     other = Client(client.app, host="news.example", client="198.51.100.1")
     cookie, token = login_form(other)
     assert other.post("/login", {"csrf": token, "name": REVIEWER, "password": PASSWORD}, cookie).status == 429
+
+
+def test_behind_a_tls_proxy_logins_work_and_the_cookie_is_secure(publication):
+    """Before: behind the TLS proxy the README suggests, the browser's Origin (https) never matched the
+    server's fixed http scheme: every login was refused; and cookies were never marked Secure."""
+    ctx = context(publication, users={REVIEWER: hash_password(PASSWORD)})
+    client = Client(make_app(ctx), host="news.example", scheme="https")  # uvicorn: X-Forwarded-Proto
+    cookie, token = login_form(client)
+    assert client.get("/login").cookies[0].endswith("; Secure")
+    downgraded = client.post("/login", {"csrf": token, "name": REVIEWER, "password": PASSWORD}, cookie,
+                             origin="http://news.example")
+    assert downgraded.status == 403
+    ok = client.post("/login", {"csrf": token, "name": REVIEWER, "password": PASSWORD}, cookie)
+    assert ok.status == 303 and ok.cookies[0].endswith("; Secure"), ok
 
 
 # --- what is written, and where -------------------------------------------------------------------------------
@@ -247,6 +279,44 @@ def test_the_watcher_never_follows_a_link_out_of_the_publication(tmp_path):
 
 
 # --- answers for people ---------------------------------------------------------------------------------------
+
+
+def test_every_answer_carries_the_policy_nosniff_and_no_store(publication, monkeypatch):
+    """Before: refusals (400, 403), 405, 413, 415, a server error, the server's scripts and the preview's
+    assets went out without a Content-Security-Policy (the refusals without nosniff either), and an error
+    was Starlette's bare text."""
+    ctx = context(publication)
+    client = Client(make_app(ctx))
+    cookie, token = local_session(client, ctx)
+    answers = {
+        "wrong host": Client(client.app, host="evil.example").get("/"),
+        "other origin": client.post("/review/mango/ur", {"csrf": token}, cookie, origin="http://evil.example"),
+        "405": client.request("DELETE", "/review/mango/ur", {"origin": client.origin, "cookie": cookie}),
+        "415": client.request("POST", "/review/mango/ur", {"origin": client.origin, "cookie": cookie,
+                                                           "content-type": "text/plain"}, body=b"x"),
+        "413": client.request("POST", "/review/mango/ur", {"origin": client.origin, "cookie": cookie,
+                                                           "content-type": "application/x-www-form-urlencoded"},
+                              body=b"a" * 1_100_000),
+        "script": client.get("/_serve/reload.js"),
+        "font": client.get("/fonts/NotoSerif-Regular.ttf"),
+        "asset": client.get("/assets/style.css"),
+    }
+
+    def broken(*_args):
+        raise RuntimeError("secret detail of a bug")
+
+    monkeypatch.setattr(ctx.preview, "print_pages", broken)
+    answers["500"] = client.get("/review/mango/ur/print", cookie)
+    for what, answer in answers.items():
+        policy = answer.headers.get("content-security-policy", "")
+        assert "default-src 'none'" in policy and "frame-ancestors" in policy, (what, answer.status, policy)
+        assert answer.headers.get("x-content-type-options") == "nosniff", what
+        assert "cache-control" in answer.headers, what
+    error = answers["500"]
+    assert error.status == 500 and "secret detail" not in error.body and "Traceback" not in error.body
+    assert "<h1>" in error.body and "the terminal" in error.body
+    pdf = client.get("/en/mango.pdf")
+    assert pdf.status == 200 and pdf.headers["content-security-policy"] == "frame-ancestors 'self'"  # a viewer's own
 
 
 def test_sessions_in_memory_are_bounded():

@@ -3,8 +3,8 @@
 In: the choices made at start (the preview, the reviewer or the users file, the host names served, TLS).
 Out: `ServeContext` (one per server; sessions and the login throttle live in it), `Notifier` (the build
 thread tells the event loop that a new generation of the preview is ready; open pages wait on it), and
-the small request helpers every route uses: the session of a request, its form (size-limited), a response
-with the server's security headers.
+the small request helpers every route uses: the session of a request, its form (size-limited), whether it
+came over https, a page with the server's security headers.
 """
 
 from __future__ import annotations
@@ -67,15 +67,10 @@ class ServeContext:
     key: Path | None = None  # --key: how that reviewer signs
     users: dict[str, str] | None = None  # --users: name -> scrypt hash
     allowed_hosts: frozenset[str] | None = None  # Host headers answered (None: any, behind a login)
-    scheme: str = "http"
     sessions: Sessions = field(default_factory=Sessions)
     throttle: Throttle = field(default_factory=Throttle)
     notifier: Notifier = field(default_factory=Notifier)
     login_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-
-    @property
-    def secure(self) -> bool:
-        return self.scheme == "https"
 
     def session(self, request: Request) -> Session | None:
         return self.sessions.get(request.cookies.get(COOKIE))
@@ -94,6 +89,12 @@ class ServeContext:
 
     def message(self, request: Request, heading: str, lines: list[str], status: int) -> HTMLResponse:
         return self.page(request, "message.html", status, heading=heading, lines=lines)
+
+
+def is_https(request: Request) -> bool:
+    """Whether the browser reached the server over https (uvicorn reads X-Forwarded-Proto from a proxy on this
+    machine): the scheme its Origin has, and whether cookies are Secure."""
+    return request.url.scheme == "https"
 
 
 async def form_of(request: Request) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from pipeline.build.outputs import Output
 from pipeline.errors import ProblemsFound
 from pipeline.languages import direction
-from pipeline.serve.context import ServeContext, first, form_of
+from pipeline.serve.context import ServeContext, first, form_of, is_https
 from pipeline.serve.reviewing import Decision, checked_lang, decide, language_name, review_view, unit_slug
 from pipeline.serve.security import COOKIE, cookie_header, token_matches
 from pipeline.serve.users import check_password
@@ -147,7 +147,7 @@ def login_form(request: Request) -> Response:
     else:
         sid = ctx.sessions.start(None)
         response = ctx.page(request, "login.html", login_csrf=ctx.sessions.by_id[sid].csrf)
-        response.headers.append("Set-Cookie", cookie_header(sid, ctx.secure))
+        response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
     return response
 
 
@@ -171,7 +171,7 @@ async def login(request: Request) -> Response:
     ctx.sessions.end(request.cookies.get(COOKIE))
     sid = ctx.sessions.start(name)
     response = RedirectResponse("/review/", 303)
-    response.headers.append("Set-Cookie", cookie_header(sid, ctx.secure))
+    response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
     return response
 
 
@@ -183,5 +183,5 @@ async def logout(request: Request) -> Response:
         return Response("refused: reload the page and log out again", 403, media_type="text/plain")
     ctx.sessions.end(request.cookies.get(COOKIE))
     response = RedirectResponse("/", 303)
-    response.headers.append("Set-Cookie", cookie_header("", ctx.secure, max_age=0))
+    response.headers.append("Set-Cookie", cookie_header("", is_https(request), max_age=0))
     return response
