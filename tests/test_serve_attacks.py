@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlencode
 
 import pytest
 
+from pipeline.build import outputs
 from pipeline.errors import ProblemsFound
 from pipeline.serve import security
 from pipeline.serve.app import make_app
@@ -279,6 +280,22 @@ def test_the_watcher_never_follows_a_link_out_of_the_publication(tmp_path):
 
 
 # --- answers for people ---------------------------------------------------------------------------------------
+def test_bad_input_is_answered_for_people_never_with_a_server_error(publication):
+    """Before: a slug too long for a file name and a form with too many fields were 500 Internal Server Error
+    (and `pipeline approve` with that slug a traceback)."""
+    ctx = context(publication)
+    client = Client(make_app(ctx))
+    cookie, token = local_session(client, ctx)
+    long = "a" * 300
+    for path in (f"/review/{long}/ur", f"/ur/{long}.pdf", f"/review/{long}/ur/print", f"/review/{long}/ur/print/1.png"):
+        answer = client.get(path, cookie)
+        assert answer.status in (200, 404) and re.search("no article|no such page", answer.body), path
+    many = f"csrf={token}&".encode() + b"&".join(b"a" for _ in range(20_000))
+    form = {"cookie": cookie, "origin": client.origin, "content-type": "application/x-www-form-urlencoded"}
+    crowded = client.request("POST", "/review/mango/ur", form, body=many)
+    assert crowded.status == 413
+    cli = run(publication, "approve", long, "--reviewer", REVIEWER, "--all")
+    assert cli.exit_code == 1 and "no article with this slug" in cli.output, cli.output
 
 
 def test_every_answer_carries_the_policy_nosniff_and_no_store(publication, monkeypatch):
@@ -317,6 +334,31 @@ def test_every_answer_carries_the_policy_nosniff_and_no_store(publication, monke
     assert "<h1>" in error.body and "the terminal" in error.body
     pdf = client.get("/en/mango.pdf")
     assert pdf.status == 200 and pdf.headers["content-security-policy"] == "frame-ancestors 'self'"  # a viewer's own
+
+
+def test_text_that_steers_direction_is_shown_not_obeyed_on_the_servers_pages(tmp_path):
+    """Before: a file name with U+202E RIGHT-TO-LEFT OVERRIDE reached the problems list of every page as it
+    is, reordering what the editor reads."""
+    root = waiting_publication(tmp_path / "site")
+    (root / "articles" / "evil\u202elmth.md").write_text("---\nheadline: x\n---\nx\n", encoding="utf-8")
+    ctx = context(root)
+    client = Client(make_app(ctx))
+    for path in ("/", "/en/mango.html", "/review/"):
+        body = client.get(path).body
+        assert "\u202e" not in body and "⟨U+202E⟩" in body, path
+
+
+def test_paths_that_name_no_edition_are_not_remembered(publication):
+    """Before: every path asked for was kept in the build's memo of parsed output paths (262,144 entries, up to
+    16 KB each): any page the browser visited could send unique long paths to the local port and grow the
+    server by gigabytes."""
+    client = Client(make_app(context(publication)))
+    before = outputs._parse.cache_info().currsize
+    for n in range(20):
+        assert client.get(f"/en/{n}{'a' * 4000}.html").status == 404
+        assert client.get(f"/en/{n}{'a' * 4000}.pdf").status in (200, 404)
+    assert outputs._parse.cache_info().currsize - before <= 1
+    assert "ملتان" in client.get("/ur/mango.html").body  # editions are still made on demand
 
 
 def test_sessions_in_memory_are_bounded():
@@ -362,3 +404,19 @@ def test_an_expired_session_asked_for_twice_at_once_is_no_server_error():
 
     sessions.clock = clock
     assert sessions.get(sid) is None
+
+
+def test_a_comment_that_steers_direction_in_the_file_is_shown_not_obeyed(tmp_path):
+    """Before: the page refused such characters when a comment was written, but showed them as they were when
+    the .comments file (in the repository, anyone's to edit) held them: U+202E reordered the comment."""
+    root = waiting_publication(tmp_path / "site")
+    ctx = context(root)
+    client = Client(make_app(ctx))
+    cookie, _token = local_session(client, ctx)
+    segment = segment_id("headline", HEADLINE)
+    pair = re.search(rf'name="shown" value="{segment}:(sha256:[0-9a-f]+)"', client.get("/review/mango/ur", cookie).body)
+    (root / "translations" / "ur" / "mango.comments").write_text(
+        f"{segment}\t{pair.group(1)}\t{REVIEWER}\t2026-06-02T10:00:00Z\tfine, approve\u202eton od\\nline\\ttwo\n",
+        encoding="utf-8")
+    page = client.get("/review/mango/ur", cookie).body
+    assert "\u202e" not in page and "approve⟨U+202E⟩ton od\nline\ttwo" in page

@@ -79,7 +79,11 @@ def find_article(config: Config, slug: str) -> Article:
     """The article with this slug: its own file `articles/<slug>.md` when that is the one (one read, however
     large the archive), else whichever file sets that slug."""
     path = config.articles_dir / f"{slug}.md"
-    if "/" not in slug and path.is_file():
+    try:
+        own = "/" not in slug and "\x00" not in slug and path.is_file()
+    except OSError:  # a name too long for a file: no article has it
+        own = False
+    if own:
         article, _found = load_article(path, config)
         if article is not None and article.slug == slug:
             return article
