@@ -239,6 +239,32 @@ def test_a_preview_folder_that_is_a_link_is_refused(tmp_path):
     assert (dist / "en" / "mango.html").read_text(encoding="utf-8") == "published\n"
 
 
+
+def test_a_link_inside_the_preview_folder_is_never_written_through(tmp_path):
+    """Before: a folder of the preview that is a link (a cloned repository can hold .pipeline/preview/site/en
+    -> anywhere) had the English pages written where it led, outside the publication."""
+    root = waiting_publication(tmp_path / "site")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "index.html").write_text("mine\n", encoding="utf-8")
+    site = root / ".pipeline" / "preview" / "site"
+    site.mkdir(parents=True)
+    (site / "en").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ProblemsFound, match="site/en: is a link"):
+        Preview(root)
+    (site / "en").unlink()
+    preview = Preview(root)
+    preview.rebuild(jobs=1)
+    (site / "ur").rename(tmp_path / "old-ur")
+    (site / "ur").symlink_to(outside, target_is_directory=True)  # planted while the server runs
+    (root / "articles" / "mango.md").touch()
+    (root / "publication.yaml").write_text((root / "publication.yaml").read_text(encoding="utf-8") + "\n")
+    state = preview.rebuild(jobs=1)
+    assert any("site/ur: is a link" in str(p) for p in state.problems), state.problems
+    assert sorted(p.name for p in outside.iterdir()) == ["index.html"]
+    assert (outside / "index.html").read_text(encoding="utf-8") == "mine\n"
+
+
 class CountingWatcher(Watcher):
     def __init__(self, preview: Preview) -> None:
         super().__init__(preview, lambda _state: None)

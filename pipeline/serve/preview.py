@@ -7,9 +7,10 @@ problems found, located as `check` locates them; the editions held, with why; th
 and, on demand, an edition as it would be if it were published now (`draft`): a held translation with every
 translated segment in it, approved or not (an untranslated one in English), with its PDF (`pdf_of`) and
 the PDF's pages as PNG images (`print_pages`, pdftoppm). Nothing here writes outside the preview folder:
-when `.pipeline`, `.pipeline/preview` or the folder itself is a link (to `dist/`, or out of the publication),
-the preview is refused at start and not built while it stays so (`folder_problems`). `fingerprint` reads
-only files of the publication: a folder that is a link out of it counts by where it points.
+when `.pipeline`, `.pipeline/preview`, the folder itself or a folder in it is a link (to `dist/`, or out of
+the publication), the preview is refused at start and not built while it stays so (`folder_problems`).
+`fingerprint` reads only files of the publication: a folder that is a link out of it counts by where it
+points.
 """
 
 from __future__ import annotations
@@ -66,27 +67,36 @@ def preview_site(root: Path) -> Path:
     return root.resolve() / STATE_DIR / PREVIEW_DIR / "site"
 
 
-def folder_problems(root: Path) -> list[Problem]:
+def folder_problems(root: Path, inside: bool = False) -> list[Problem]:
     """Why the preview cannot be built into its folder: a part of its path is a link (the build would write
-    where it leads, `dist/` or beyond the publication) or is not a folder; empty when it can."""
-    path = root.resolve()
+    where it leads, `dist/` or beyond the publication) or is not a folder; with `inside`, also a folder in
+    it that is a link (the build would write, and remove its old pages, through it). Empty when it can."""
+    root = root.resolve()
+    path = root
     for part in (STATE_DIR, PREVIEW_DIR, "site"):
         path = path / part
         why = "is a link" if path.is_symlink() else ("is not a folder" if path.exists() and not path.is_dir()
                                                        else None)
         if why:
-            shown = path.relative_to(root.resolve()).as_posix()
-            return [Problem(shown, None, None, f"{why}: the preview is built only into a folder of its own, "
-                            f"{STATE_DIR}/{PREVIEW_DIR}/site (never dist/ or a folder elsewhere); delete it and "
-                            "start pipeline serve again, it makes the folder")]
+            return [_refused(root, path, why)]
+    for folder, names, _files in os.walk(path) if inside else ():  # os.walk never follows links
+        linked = next((Path(folder, name) for name in sorted(names) if Path(folder, name).is_symlink()), None)
+        if linked is not None:
+            return [_refused(root, linked, "is a link")]
     return []
+
+
+def _refused(root: Path, path: Path, why: str) -> Problem:
+    return Problem(path.relative_to(root).as_posix(), None, None, f"{why}: the preview is built only into "
+                   f"folders of its own, in {STATE_DIR}/{PREVIEW_DIR}/site (never dist/ or a folder elsewhere); "
+                   "delete it and start pipeline serve again, it makes the folders")
 
 
 class Preview:
     """The preview folder and the state of its last build; one build at a time."""
 
     def __init__(self, root: Path) -> None:
-        problems = folder_problems(root)
+        problems = folder_problems(root, inside=True)
         if problems:
             raise ProblemsFound(problems)
         self.root = root.resolve()
@@ -113,7 +123,7 @@ class Preview:
             held: dict[tuple[str, str], Hold] = {}
             try:
                 self.config = load_config(self.root)
-                refused = folder_problems(self.root)
+                refused = folder_problems(self.root, inside=True)
                 if refused:  # made a link while the server runs: build nothing there (and try again next time)
                     self._stamp = ""
                     raise ProblemsFound(refused)
