@@ -157,6 +157,24 @@ def test_with_logins_nothing_of_the_preview_is_shown_before_logging_in(with_logi
     assert "ملتان" in client.get("/ur/mango.html", reviewer).body
 
 
+def test_another_site_cannot_make_the_browser_fetch_from_the_server(publication):
+    """Before: any page the reviewer visited could have their browser load the local server's pages and PDFs
+    (an <img>, a <script>, a prefetch: Host is 127.0.0.1, so the host check passes): a PDF made on demand
+    for each, and whether a draft exists read from how long, or how, the load ended. The browser's
+    Sec-Fetch-Site says where a request comes from: from another site, only a plain visit is answered."""
+    client = Client(make_app(context(publication)))
+    for site in ("cross-site", "same-site"):  # same-site: another port of 127.0.0.1
+        for dest, mode in (("image", "no-cors"), ("script", "no-cors"), ("empty", "cors"), ("iframe", "navigate")):
+            answer = client.request("GET", "/ur/mango.pdf", {"sec-fetch-site": site, "sec-fetch-mode": mode,
+                                                             "sec-fetch-dest": dest})
+            assert answer.status == 403 and "%PDF" not in answer.body, (site, dest)
+    visit = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+    assert client.request("GET", "/ur/mango.html", visit).status == 200  # a link followed from elsewhere
+    for site in ("same-origin", "none"):  # its own pages; the address typed or opened from the terminal
+        assert client.request("GET", "/ur/mango.pdf", {"sec-fetch-site": site, "sec-fetch-mode": "no-cors",
+                                                       "sec-fetch-dest": "embed"}).status == 200
+
+
 def test_concurrent_failed_logins_are_throttled_as_if_one_after_another(publication):
     """Before: every guess sent at once passed the throttle (it counted failures only once checked): 12 guesses
     were checked where 5 are allowed."""

@@ -2,15 +2,16 @@
 
 In: a `ServeContext`.
 Out: an ASGI app. `Guard` answers first: a Host header that does not name this server (what DNS rebinding
-sends) is 400; a request other than GET or HEAD whose Origin (or Referer) is not this server, at the scheme the
-browser used (https behind a TLS proxy), is 403 and reaches no route; with `--users`, nothing but the login page
-and the server's own files is shown before a reviewer logs in (GET: a redirect to /login; otherwise 403).
-Every answer, refusals and errors included, carries nosniff, a same-origin referrer policy, a
-Content-Security-Policy (`default-src 'none'` unless the route set its own; a PDF only `frame-ancestors`,
-since a policy on the PDF itself blanks Chromium's viewer) and no-store unless the route said otherwise. An
-error in a route is a page saying so, never a traceback. On this machine, the address the server printed
-carries a login token: opening it gives the browser a session for the `--reviewer` (HttpOnly,
-SameSite=Strict cookie), then sends it on without the token in the address.
+sends) is 400; a request other than GET or HEAD whose Origin (or Referer) is not this server, at the scheme
+the browser used (https behind a TLS proxy), is 403 and reaches no route, and so is a request another site's
+page made the browser send (`from_this_site`: Sec-Fetch-Site, but for a plain visit following a link); with
+`--users`, nothing but the login page and the server's own files is shown before a reviewer logs in (GET: a
+redirect to /login; otherwise 403). Every answer, refusals and errors included, carries nosniff, a
+same-origin referrer policy, a Content-Security-Policy (`default-src 'none'` unless the route set its own; a
+PDF only `frame-ancestors`, since a policy on the PDF itself blanks Chromium's viewer) and no-store unless
+the route said otherwise. An error in a route is a page saying so, never a traceback. On this machine, the
+address the server printed carries a login token: opening it gives the browser a session for the
+`--reviewer` (HttpOnly, SameSite=Strict cookie), then sends it on without the token in the address.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ def _with_headers(send: Send) -> Send:
     return sending
 
 
+def from_this_site(headers: dict[str, str]) -> bool:
+    """Whether the browser says (Sec-Fetch-Site) the request is its own: from this server's pages, typed, or a
+    plain visit from a link elsewhere. Another site's <img>, <script>, frame or fetch is not: it could make the
+    server render PDFs on end, or learn from how a load ends whether a draft exists. A client that sends no
+    Sec-Fetch-Site (not a browser, or an old one) is judged by the other checks alone."""
+    site = headers.get("sec-fetch-site")
+    if site in (None, "same-origin", "none"):
+        return True
+    return headers.get("sec-fetch-mode") == "navigate" and headers.get("sec-fetch-dest") == "document"
+
+
 class Guard:
     """Host, same-origin and login checks before any route; security headers on every answer."""
 
@@ -81,6 +93,8 @@ class Guard:
             return PlainTextResponse("refused: this server does not answer to that host name", 400)
         if not safe and not same_origin(headers, scope.get("scheme", "http")):
             return PlainTextResponse("refused: this request does not come from a page of this server", 403)
+        if not from_this_site(headers):
+            return PlainTextResponse("refused: a page of another site asked for this; open it yourself", 403)
         path = scope["path"]
         if self.ctx.users is None or path in PUBLIC_PATHS or path.startswith(PUBLIC_FOLDERS):
             return None
