@@ -157,6 +157,21 @@ def test_with_logins_nothing_of_the_preview_is_shown_before_logging_in(with_logi
     assert "ملتان" in client.get("/ur/mango.html", reviewer).body
 
 
+def test_with_logins_the_login_page_tells_nothing_of_the_publication(tmp_path):
+    """Before: the login page (and any 404 under /fonts/, shown before logging in) listed the build's problems,
+    with the files and slugs of drafts in them, to anyone who reached the address."""
+    root = waiting_publication(tmp_path / "site")
+    (root / "articles" / "secret-merger.md").write_text("---\nheadline: Merger\ndate: 2026-02-30\n---\nx\n",
+                                                        encoding="utf-8")
+    ctx = context(root, users={REVIEWER: hash_password(PASSWORD)})
+    client = Client(make_app(ctx), host="news.example")
+    for path in ("/login", "/fonts/missing.ttf"):
+        assert "secret-merger" not in client.get(path).body, path
+    cookie, token = login_form(client)
+    reviewer = client.post("/login", {"csrf": token, "name": REVIEWER, "password": PASSWORD}, cookie).cookies[0]
+    assert "secret-merger" in client.get("/review/", reviewer.split(";")[0]).body
+
+
 def test_another_site_cannot_make_the_browser_fetch_from_the_server(publication):
     """Before: any page the reviewer visited could have their browser load the local server's pages and PDFs
     (an <img>, a <script>, a prefetch: Host is 127.0.0.1, so the host check passes): a PDF made on demand

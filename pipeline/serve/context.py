@@ -79,13 +79,15 @@ class ServeContext:
         return self.sessions.get(request.cookies.get(COOKIE))
 
     def page(self, request: Request, template: str, status: int = 200, **values: object) -> HTMLResponse:
-        """One of the server's pages, with who is reviewing, the problems of the last build and its policy."""
+        """One of the server's pages, with who is reviewing, the problems of the last build and its policy
+        (with `--users`, the problems only for a reviewer who logged in: they name the drafts' files)."""
         session = self.session(request)
         flash = session.flash if session else []
+        shown = self.users is None or (session is not None and session.reviewer is not None)
         html = render(template, reviewer=session.reviewer if session else None, csrf=session.csrf if session else "",
                       users=self.users is not None, local_reviewer=self.local_reviewer,
                       flash=[readable(line) for line in flash],
-                      problems=[readable(str(p)) for p in self.preview.state.problems],
+                      problems=[readable(str(p)) for p in self.preview.state.problems] if shown else [],
                       generation=self.preview.state.generation,
                       publication=self.preview.config.name, **values)
         flash.clear()
