@@ -9,9 +9,9 @@ when a folder appears or goes, the watch starts again with the new list. `articl
 leading out of the publication are not watched at all (the readers refuse what is there anyway). The root
 alone is watched for `publication.yaml`, so that `.venv/` or `dist/` are never watched. Once a watch is up,
 the preview is built once more (nothing is built when nothing changed): a save made while the watch was
-being set up is not lost. Saves that come
-while a build runs are gathered into the next build; nothing is ever built twice at once. Our own
-temporary files, the translations lock and editors' swap files are not changes.
+being set up is not lost. Saves that come while a build runs are gathered into the next build; nothing is
+ever built twice at once. Our own temporary files, the translations lock and editors' swap files are not
+changes.
 """
 
 from __future__ import annotations
