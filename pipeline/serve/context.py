@@ -3,8 +3,9 @@
 In: the choices made at start (the preview, the reviewer or the users file, the host names served, TLS).
 Out: `ServeContext` (one per server; sessions and the login throttle live in it), `Notifier` (the build
 thread tells the event loop that a new generation of the preview is ready; open pages wait on it), and
-the small request helpers every route uses: the session of a request, its form (size-limited), a response
-with the server's security headers.
+the small request helpers every route uses: the session of a request, its form (size-limited, and in the
+number of its fields), whether it came over https, a page with the server's security headers (its problems,
+messages and lines with invisible and direction-changing characters made visible).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from starlette.responses import HTMLResponse
 from pipeline.serve.pages import FRAMING, SERVER_POLICY, render
 from pipeline.serve.preview import Preview
 from pipeline.serve.security import COOKIE, Session, Sessions, Throttle
+from pipeline.text.characters import visible
 
 MAX_FORM_BYTES = 1_000_000
+MAX_FORM_FIELDS = 10_000
 
 
 class Notifier:
@@ -67,33 +70,43 @@ class ServeContext:
     key: Path | None = None  # --key: how that reviewer signs
     users: dict[str, str] | None = None  # --users: name -> scrypt hash
     allowed_hosts: frozenset[str] | None = None  # Host headers answered (None: any, behind a login)
-    scheme: str = "http"
     sessions: Sessions = field(default_factory=Sessions)
     throttle: Throttle = field(default_factory=Throttle)
     notifier: Notifier = field(default_factory=Notifier)
     login_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
-    @property
-    def secure(self) -> bool:
-        return self.scheme == "https"
-
     def session(self, request: Request) -> Session | None:
         return self.sessions.get(request.cookies.get(COOKIE))
 
     def page(self, request: Request, template: str, status: int = 200, **values: object) -> HTMLResponse:
-        """One of the server's pages, with who is reviewing, the problems of the last build and its policy."""
+        """One of the server's pages, with who is reviewing, the problems of the last build and its policy
+        (with `--users`, the problems only for a reviewer who logged in: they name the drafts' files)."""
         session = self.session(request)
         flash = session.flash if session else []
+        shown = self.users is None or (session is not None and session.reviewer is not None)
         html = render(template, reviewer=session.reviewer if session else None, csrf=session.csrf if session else "",
-                      users=self.users is not None, local_reviewer=self.local_reviewer, flash=list(flash),
-                      problems=[str(p) for p in self.preview.state.problems],
+                      users=self.users is not None, local_reviewer=self.local_reviewer,
+                      flash=[readable(line) for line in flash],
+                      problems=[readable(str(p)) for p in self.preview.state.problems] if shown else [],
                       generation=self.preview.state.generation,
                       publication=self.preview.config.name, **values)
         flash.clear()
         return HTMLResponse(html, status, headers={"Content-Security-Policy": f"{SERVER_POLICY}; {FRAMING}"})
 
     def message(self, request: Request, heading: str, lines: list[str], status: int) -> HTMLResponse:
-        return self.page(request, "message.html", status, heading=heading, lines=lines)
+        return self.page(request, "message.html", status, heading=heading, lines=[readable(line) for line in lines])
+
+
+def readable(text: str) -> str:
+    """`text` with every invisible, control or direction-changing character shown as ⟨U+XXXX⟩ (line breaks
+    kept): a file name or a message cannot reorder what the page shows."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def is_https(request: Request) -> bool:
+    """Whether the browser reached the server over https (uvicorn reads X-Forwarded-Proto from a proxy on this
+    machine): the scheme its Origin has, and whether cookies are Secure."""
+    return request.url.scheme == "https"
 
 
 async def form_of(request: Request) -> dict[str, list[str]]:
@@ -106,7 +119,10 @@ async def form_of(request: Request) -> dict[str, list[str]]:
         body += chunk
         if len(body) > MAX_FORM_BYTES:
             raise HTTPException(413, "the form is too large")
-    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=10_000)
+    try:
+        return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:  # more fields than any page of this server sends
+        raise HTTPException(413, "the form has too many fields") from None
 
 
 def first(form: dict[str, list[str]], name: str) -> str:

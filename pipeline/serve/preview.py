@@ -6,7 +6,11 @@ Out: the pages built by the incremental build (`pipeline.build.run.build`, HTML 
 problems found, located as `check` locates them; the editions held, with why; the time the build took);
 and, on demand, an edition as it would be if it were published now (`draft`): a held translation with every
 translated segment in it, approved or not (an untranslated one in English), with its PDF (`pdf_of`) and
-the PDF's pages as PNG images (`print_pages`, pdftoppm). Nothing here writes outside the preview folder.
+the PDF's pages as PNG images (`print_pages`, pdftoppm). Nothing here writes outside the preview folder:
+when `.pipeline`, `.pipeline/preview`, the folder itself or a folder in it is a link (to `dist/`, or out of
+the publication), the preview is refused at start and not built while it stays so (`folder_problems`).
+`fingerprint` reads only files of the publication: a folder that is a link out of it counts by where it
+points.
 """
 
 from __future__ import annotations
@@ -63,10 +67,38 @@ def preview_site(root: Path) -> Path:
     return root.resolve() / STATE_DIR / PREVIEW_DIR / "site"
 
 
+def folder_problems(root: Path, inside: bool = False) -> list[Problem]:
+    """Why the preview cannot be built into its folder: a part of its path is a link (the build would write
+    where it leads, `dist/` or beyond the publication) or is not a folder; with `inside`, also a folder in
+    it that is a link (the build would write, and remove its old pages, through it). Empty when it can."""
+    root = root.resolve()
+    path = root
+    for part in (STATE_DIR, PREVIEW_DIR, "site"):
+        path = path / part
+        why = "is a link" if path.is_symlink() else ("is not a folder" if path.exists() and not path.is_dir()
+                                                       else None)
+        if why:
+            return [_refused(root, path, why)]
+    for folder, names, _files in os.walk(path) if inside else ():  # os.walk never follows links
+        linked = next((Path(folder, name) for name in sorted(names) if Path(folder, name).is_symlink()), None)
+        if linked is not None:
+            return [_refused(root, linked, "is a link")]
+    return []
+
+
+def _refused(root: Path, path: Path, why: str) -> Problem:
+    return Problem(path.relative_to(root).as_posix(), None, None, f"{why}: the preview is built only into "
+                   f"folders of its own, in {STATE_DIR}/{PREVIEW_DIR}/site (never dist/ or a folder elsewhere); "
+                   "delete it and start pipeline serve again, it makes the folders")
+
+
 class Preview:
     """The preview folder and the state of its last build; one build at a time."""
 
     def __init__(self, root: Path) -> None:
+        problems = folder_problems(root, inside=True)
+        if problems:
+            raise ProblemsFound(problems)
         self.root = root.resolve()
         self.site = preview_site(self.root)
         self.config = load_config(self.root)
@@ -91,6 +123,10 @@ class Preview:
             held: dict[tuple[str, str], Hold] = {}
             try:
                 self.config = load_config(self.root)
+                refused = folder_problems(self.root, inside=True)
+                if refused:  # made a link while the server runs: build nothing there (and try again next time)
+                    self._stamp = ""
+                    raise ProblemsFound(refused)
                 report = build(self.config, formats=("html",), out=self.site, jobs=jobs)
                 problems.extend(report.problems)
                 warnings.extend(report.warnings)
@@ -133,9 +169,11 @@ def fingerprint(config: Config) -> str:
     """The content of every file a preview is built from (what the watcher watches; a link counts by where it
     points, never by what is behind it)."""
     parts: list[str] = []
-    folders = (config.articles_dir, config.translations_dir, config.templates)
-    for path in [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*"))] \
-            + [config.root / CONFIG_FILE]:
+    root = config.root.resolve()
+    folders = [f for f in (config.articles_dir, config.translations_dir, config.templates) if f.is_dir()]
+    parts.extend(f"{f} -> {f.resolve()}" for f in folders if not f.resolve().is_relative_to(root))
+    inside = [f for f in folders if f.resolve().is_relative_to(root)]
+    for path in [p for folder in inside for p in sorted(folder.rglob("*"))] + [config.root / CONFIG_FILE]:
         if path.name.startswith(TEMP_PREFIX) or path.suffix == ".lock":
             continue  # our own writers' temporary files and locks are not the publication
         if path.is_symlink():

@@ -5,13 +5,15 @@ a language, and a reviewer's decision (approve one segment, approve every segmen
 comment), with the pairs the page showed.
 Out: `review_view` (per segment: the English, the translation, its state, the findings of the source and
 translation comparison and the Urdu lint, the previous English as word-diff parts when the English changed,
-who approved it and when, the comments), and `decide`, which records through `pipeline approve`'s own
-functions (`review.approve` under the translations lock: the same file, the same lines, the same rules:
-the reviewers list, no self-review, signing) and keeps a comment beside the approvals (`comments`).
+who approved it and when, the comments with their hidden characters made visible), and `decide`, which
+records through `pipeline approve`'s own functions (`review.approve` under the translations lock: the same
+file, the same lines, the same rules: the reviewers list, no self-review, signing) and keeps a comment
+beside the approvals (`comments`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,7 +122,7 @@ def review_view(config: Config, name: str, lang: str) -> ReviewView:
         lint = lint_urdu(state.translation, field=seg.lint_field, source=seg.source) \
             if lang == "ur" and state.translated and seg.kind != "verbatim" else []
         diff = word_diff_parts(state.previous, seg.source) if state.previous and state.previous != seg.source else []
-        label = f"{seg.context or seg.kind}{unit.located(seg)}" if seg.kind != "verbatim" \
+        label = visible(f"{seg.context or seg.kind}{unit.located(seg)}") if seg.kind != "verbatim" \
             else "code and link addresses, shown as the English has them"
         views.append(SegmentView(
             number, seg.id, label, visible(seg.source), visible(state.translation),
@@ -128,8 +130,15 @@ def review_view(config: Config, name: str, lang: str) -> ReviewView:
             state.distrusted, tuple(visible(f) for f in found.get(seg, [])),
             tuple(f"{visible(f.message)} [{f.action}]" for f in lint),
             tuple((kind, visible(words)) for kind, words in diff),
-            tuple(c for c in comments.get(seg.id, []) if c.pair == state.pair)))
+            tuple(_shown(c) for c in comments.get(seg.id, []) if c.pair == state.pair)))
     return ReviewView(name, lang, views)
+
+
+def _shown(comment: Comment) -> Comment:
+    """A comment as the page shows it: the file is anyone's to edit, so a hidden or direction-changing
+    character in it is shown as ⟨U+XXXX⟩, never obeyed (line breaks and tabs are kept)."""
+    text = "".join(char if char in "\n\t" else visible(char) for char in comment.text)
+    return dataclasses.replace(comment, text=text)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from pipeline.build.outputs import Output
 from pipeline.errors import ProblemsFound
 from pipeline.languages import direction
-from pipeline.serve.context import ServeContext, first, form_of
+from pipeline.serve.context import ServeContext, first, form_of, is_https
 from pipeline.serve.reviewing import Decision, checked_lang, decide, language_name, review_view, unit_slug
 from pipeline.serve.security import COOKIE, cookie_header, token_matches
 from pipeline.serve.users import check_password
@@ -147,7 +147,7 @@ def login_form(request: Request) -> Response:
     else:
         sid = ctx.sessions.start(None)
         response = ctx.page(request, "login.html", login_csrf=ctx.sessions.by_id[sid].csrf)
-        response.headers.append("Set-Cookie", cookie_header(sid, ctx.secure))
+        response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
     return response
 
 
@@ -159,20 +159,19 @@ async def login(request: Request) -> Response:
         return Response("refused: open the login page again", 403, media_type="text/plain")
     name = " ".join(first(form, "name").split())
     address = f"address:{request.client.host if request.client else '-'}"
-    wait = ctx.throttle.wait(f"name:{name.casefold()}", address)
+    wait, moment = ctx.throttle.attempt(f"name:{name.casefold()}", address)  # counted before it is checked
     if wait:
         return Response(f"too many failed logins: try again in {wait} s", 429, media_type="text/plain",
                         headers={"Retry-After": str(wait)})
     ok = await run_in_threadpool(check_password, first(form, "password"), ctx.users.get(name))
     if not ok:
-        ctx.throttle.failed(f"name:{name.casefold()}", address)
         session.flash.append("wrong name or password")
         return RedirectResponse("/login", 303)
-    ctx.throttle.succeeded(f"name:{name.casefold()}")
+    ctx.throttle.succeeded(f"name:{name.casefold()}", moment, address)
     ctx.sessions.end(request.cookies.get(COOKIE))
     sid = ctx.sessions.start(name)
     response = RedirectResponse("/review/", 303)
-    response.headers.append("Set-Cookie", cookie_header(sid, ctx.secure))
+    response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
     return response
 
 
@@ -184,5 +183,5 @@ async def logout(request: Request) -> Response:
         return Response("refused: reload the page and log out again", 403, media_type="text/plain")
     ctx.sessions.end(request.cookies.get(COOKIE))
     response = RedirectResponse("/", 303)
-    response.headers.append("Set-Cookie", cookie_header("", ctx.secure, max_age=0))
+    response.headers.append("Set-Cookie", cookie_header("", is_https(request), max_age=0))
     return response

@@ -5,12 +5,16 @@ In: requests (their decoded path), the `ServeContext`.
 Out: a built file of the preview folder (HTML pages marked as a preview, see `pages.mark_page`), a held
 edition made on demand as it would be published now (`Preview.draft`), an edition's PDF (made on demand), the
 articles page, the server-sent events a page reloads on (one `data: <generation>` line when the preview is
-rebuilt), `reload.js`, `review.js` and `serve.css`. A path that would leave the preview folder is 404.
+rebuilt), `reload.js`, `review.js` and `serve.css`. A path that would leave the preview folder is 404. A
+path is read as an edition's only when it has an edition's form (`edition_of`; other paths never reach the
+build's memo of parsed paths, which would keep every address an attacker sends). Problems are shown with
+their invisible and direction-changing characters made visible.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
@@ -19,13 +23,25 @@ from starlette.responses import FileResponse, HTMLResponse, Response, StreamingR
 from pipeline.build.outputs import Output
 from pipeline.errors import ProblemsFound
 from pipeline.languages import LANGUAGES, SOURCE_LANGUAGE
-from pipeline.serve.context import ServeContext
+from pipeline.serve.context import ServeContext, readable
 from pipeline.serve.pages import FRAMING, STATIC, banner, mark_page, page_policy, preview_policy
+from pipeline.serve.preview import folder_problems
 from pipeline.serve.security import file_under
-from pipeline.sources.articles import load_articles
+from pipeline.sources.articles import SLUG_RE, load_articles
 
 STATIC_FILES = {"reload.js": "text/javascript", "review.js": "text/javascript", "serve.css": "text/css"}
 KEEP_ALIVE = 15.0
+MAX_SLUG = 250  # an edition's file, <slug>.html, must fit the 255 bytes of a file name
+_EDITION_RE = re.compile("^/(?P<lang>" + "|".join(map(re.escape, LANGUAGES)) + ")/(?P<slug>" + SLUG_RE.pattern[1:-1]
+                         + r")\.(?P<format>html|pdf)$")
+
+
+def edition_of(path: str) -> Output | None:
+    """The edition page or PDF a decoded URL path names (`/ur/mango.pdf`), or None."""
+    match = _EDITION_RE.match(path) if len(path) <= MAX_SLUG + 20 else None
+    if match is None or len(match["slug"]) > MAX_SLUG:
+        return None
+    return Output(match["format"], match["lang"], match["slug"])
 
 
 def static_file(request: Request) -> Response:
@@ -55,7 +71,7 @@ async def events(request: Request) -> Response:
 
 def html_response(ctx: ServeContext, html: str, hold: str | None, review_href: str | None,
                   status: int = 200) -> HTMLResponse:
-    problems = [str(p) for p in ctx.preview.state.problems]
+    problems = [readable(str(p)) for p in ctx.preview.state.problems]
     marked = mark_page(html, banner(hold, problems, review_href), ctx.preview.state.generation)
     policy = preview_policy(page_policy(html) or "default-src 'none'; style-src 'self'")
     return HTMLResponse(marked, status, headers={"Content-Security-Policy": f"{policy}; {FRAMING}"})
@@ -64,12 +80,13 @@ def html_response(ctx: ServeContext, html: str, hold: str | None, review_href: s
 def site_file(request: Request) -> Response:
     ctx: ServeContext = request.app.state.ctx
     path = request.scope["path"]
-    output = Output.parse(path[1:]) if path.startswith("/") else None
-    if output is not None and output.format in ("html", "pdf") and output.slug:
+    output = edition_of(path)
+    if output is not None:
         edition = _edition(ctx, request, output)
         if edition is not None:
             return edition
-    found = file_under(ctx.preview.site, path)
+    refused = folder_problems(ctx.preview.root)  # made a link while the server runs: serve nothing from it
+    found = None if refused else file_under(ctx.preview.site, path)
     if found is None:
         return ctx.message(request, "Not in the preview", [f"{path}: no such page in the preview"], 404)
     if found.suffix == ".html":

@@ -3,9 +3,10 @@
 In: a users file given with `--users FILE` (one line per reviewer: name, a tab, the scrypt hash of the
 password) and, from `pipeline users add NAME`, a name and a password.
 Out: `read_users` (name -> stored hash, or ProblemsFound naming the line), `add_user` (writes the file with
-the name's line added or replaced, atomically), `check_password` (constant-time, and as slow for an unknown
-name as for a known one). Passwords are never stored or shown: only `scrypt$N$r$p$salt$hash` with a random
-16-byte salt (hashlib.scrypt).
+the name's line added or replaced, atomically, readable by its owner alone from its first byte: the
+temporary file is made 0600 before anything is written to it), `check_password` (constant-time, and as
+slow for an unknown name as for a known one). Passwords are never stored or shown: only
+`scrypt$N$r$p$salt$hash` with a random 16-byte salt (hashlib.scrypt).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import hashlib
 import hmac
 import os
 import re
+import secrets
 from pathlib import Path
 
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.runtime import atomic
+from pipeline.runtime.atomic import TEMP_PREFIX, TEMP_SUFFIX, write_failed
 from pipeline.text.characters import name_problem
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # about 50 ms and 16 MB a guess: OWASP's minimum for scrypt
@@ -99,7 +101,21 @@ def add_user(path: Path, name: str, password: str) -> bool:
     users = read_users(path) if path.exists() else {}
     new = name not in users
     users[name] = hash_password(password)
-    text = HEADER + "".join(f"{who}\t{stored}\n" for who, stored in sorted(users.items()))
-    atomic.write_text(path, text, shown=str(path))
-    os.chmod(path, 0o600)
+    _write_private(path, HEADER + "".join(f"{who}\t{stored}\n" for who, stored in sorted(users.items())))
     return new
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text` through a temporary file that is 0600 from the start (a link at `path` is
+    replaced, never written through)."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(str(path), err) from None

@@ -79,7 +79,11 @@ def find_article(config: Config, slug: str) -> Article:
     """The article with this slug: its own file `articles/<slug>.md` when that is the one (one read, however
     large the archive), else whichever file sets that slug."""
     path = config.articles_dir / f"{slug}.md"
-    if "/" not in slug and path.is_file():
+    try:
+        own = "/" not in slug and "\x00" not in slug and path.is_file()
+    except OSError:  # a name too long for a file: no article has it
+        own = False
+    if own:
         article, _found = load_article(path, config)
         if article is not None and article.slug == slug:
             return article
@@ -232,9 +236,16 @@ def signer(config: Config, lang: str, name: str, key: Path | None) -> Callable[[
 
 @contextmanager
 def translations_lock(config: Config, what: str) -> Iterator[None]:
-    """Catalog and approval writers take turns: two syncs or approvals never interleave."""
+    """Catalog and approval writers take turns: two syncs or approvals never interleave. The lock file is
+    written to, so a link there (or a translations folder leading out of the publication) is refused rather
+    than followed to a file that is not ours."""
     path = config.translations_dir / ".lock"
-    with exclusive(path, what, config.display(path)):
+    shown = config.display(path)
+    if path.is_symlink() or not path.parent.resolve().is_relative_to(config.root.resolve()):
+        raise ProblemsFound([Problem(shown, None, None, "is a link, or in a folder outside the publication: the "
+                                     "lock is written to, so it is never followed; delete the link (and make "
+                                     "translations/ a folder of the publication), then run again")])
+    with exclusive(path, what, shown):
         remove_leftovers([config.translations_dir, *(config.translations_dir / lang for lang in config.languages)])
         yield
 
