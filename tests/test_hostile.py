@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -184,6 +185,43 @@ def test_a_second_publish_is_refused_while_the_first_holds_the_lock(make_site):
         assert re.search(r".pipeline/builds/dist/lock: locked by pipeline build \(pid \d+, .*\); wait for it",
                          result.output)
     assert run(root, "publish").exit_code == 0  # released with the holder
+
+
+@pytest.mark.parametrize("kind", ["link", "folder"])
+def test_a_lock_that_is_not_a_plain_file_is_refused_and_what_a_link_names_is_untouched(make_site, tmp_path, kind):
+    root = make_site({"articles/x.md": article_text()}, english_only=True)
+    lock = state_dir(root) / "lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("a file outside the publication")
+    if kind == "link":
+        lock.symlink_to(precious)
+    else:
+        lock.mkdir()
+    result = run(root, "publish")
+    assert result.exit_code == 1 and ".pipeline/builds/dist/lock:" in result.output and "remove it" in result.output
+    assert "Traceback" not in result.output and precious.read_text() == "a file outside the publication"
+    assert not (root / "dist" / "en" / "x.html").exists()
+
+
+def test_nothing_is_written_or_deleted_through_a_linked_folder_of_the_output(make_site, tmp_path):
+    root = make_site({"articles/x.md": article_text()}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_text("not ours")
+    (elsewhere / "index.html").write_text("not ours either")
+    shutil.rmtree(root / "dist" / "en")
+    (root / "dist" / "en").symlink_to(elsewhere, target_is_directory=True)
+    (root / "articles" / "x.md").write_text(article_text(headline="A New Headline"), encoding="utf-8")
+    result = run(root, "publish")
+    assert result.exit_code == 1 and "dist/en: is a link: nothing is written through a link" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["index.html", "x.html"]
+    assert {p.read_text() for p in elsewhere.iterdir()} == {"not ours", "not ours either"}
+    (root / "articles" / "x.md").unlink()  # removing the article deletes nothing through the link either
+    run(root, "publish")
+    assert (elsewhere / "x.html").read_text() == "not ours"
 
 
 def test_translation_writers_take_turns(make_site):

@@ -129,6 +129,7 @@ class BuildCache:
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # index pages: rel -> {"sha", "source"}
     loaded: object = None  # the file as read (parsed): it is written again only when something changed
     listings: str = ""  # the key of everything the listing, feed, sitemap and search files were made from
+    listings_content: str = ""  # the part of it made from the manifest and the output hashes
 
     @classmethod
     def load(cls, state: Path, root: Path) -> tuple[BuildCache, str | None]:
@@ -148,11 +149,12 @@ class BuildCache:
                 raise ValueError("an index path no build writes")
         except (ValueError, TypeError, KeyError, AttributeError) as err:
             return cls(), f"build cache {shown} is damaged ({_short(err)}); rebuilding everything"
-        return cls(articles, pages, data, str(data.get("listings", ""))), None
+        return cls(articles, pages, data, str(data.get("listings", "")), str(data.get("listings_content", ""))), None
 
     def save(self, state: Path) -> None:
         data = {"version": CACHE_VERSION, "articles": {k: v.to_json() for k, v in sorted(self.articles.items())},
-                "pages": dict(sorted(self.pages.items())), "listings": self.listings}
+                "pages": dict(sorted(self.pages.items())), "listings": self.listings,
+                "listings_content": self.listings_content}
         if data != self.loaded or not (state / CACHE_FILE).is_file():
             atomic.write_text(state / CACHE_FILE, _dumps(data))
 

@@ -10,6 +10,7 @@ hash, and refuses a second write of the same path in one build.
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from pipeline.languages import LANGUAGES
 from pipeline.runtime import atomic
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.stamps import stamp
-from pipeline.sources.articles import SLUG_RE
+from pipeline.sources.articles import RESERVED_SLUGS, SLUG_RE
 
 _NAME = r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*"  # relative; "." and ".." parts are refused in parse()
 _FIELDS = {"lang": "(?P<lang>" + "|".join(LANGUAGES) + ")", "slug": f"(?P<slug>{SLUG_RE.pattern[1:-1]})",
@@ -37,6 +38,8 @@ def _pattern(path: str, name: str | None = None) -> re.Pattern[str]:
 # Fixed names (index.html) before patterns that could also match them (the slug "index" is reserved).
 _PATTERNS = [(name, _pattern(f.path, f.name_pattern))
              for name, f in sorted(FORMATS.items(), key=lambda i: i[1].made_from == "edition")]
+_EDITIONS = [(name, pattern) for name, pattern in _PATTERNS if FORMATS[name].made_from == "edition"]
+_LITERALS = {name: [part for part in re.split(r"\{[a-z]+\}", f.path) if part] for name, f in FORMATS.items()}
 
 
 @dataclass(frozen=True, order=True)
@@ -64,7 +67,13 @@ class Output:
 
 @functools.lru_cache(maxsize=1 << 18)  # an archive's paths are parsed several times a build: once is enough
 def _parse(rel: str) -> Output | None:
+    for name, pattern in _EDITIONS:  # most paths of an archive: tried first, but never for a reserved slug
+        match = pattern.match(rel)
+        if match and match["slug"] not in RESERVED_SLUGS:
+            return Output(name, **match.groupdict())
     for name, pattern in _PATTERNS:
+        if not all(part in rel for part in _LITERALS[name]):
+            continue  # a path without every literal part of the format's path cannot be one of its files
         match = pattern.match(rel)
         if match and not any(part in (".", "..") for part in (match.groupdict().get("name") or "").split("/")):
             return Output(name, **match.groupdict())
@@ -80,12 +89,14 @@ class Writer:
     written: list[str] = field(default_factory=list)  # files whose bytes changed
     unchanged: list[str] = field(default_factory=list)  # files that already held these bytes
     records: dict[str, str] = field(default_factory=dict)  # rel -> sha256 of what is there now
+    checked: set[str] = field(default_factory=set)  # folders (relative) found to be no link
 
     def write(self, output: Output, data: bytes) -> str:
         rel = output.rel
         if rel in self.records:
             raise ProblemsFound([Problem(rel, None, None, "two outputs of this build would be written to this "
                                                           "path; this is a bug in the pipeline: report it")])
+        self._no_link_above(rel)
         changed = atomic.write_bytes(self.out / rel, data, durable=False, shown=f"{self.out.name}/{rel}")
         (self.written if changed else self.unchanged).append(rel)
         self.records[rel] = digest(data)
@@ -93,6 +104,18 @@ class Writer:
 
     def intact(self, rel: str, record: dict[str, str] | None) -> bool:
         return intact(self.out, rel, record, self.since)
+
+    def _no_link_above(self, rel: str) -> None:
+        """Refuse to write through a folder of the output folder that is a link (`dist/en -> elsewhere`):
+        what a build writes or deletes stays inside the output folder."""
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in self.checked:
+            if os.path.islink(self.out / folder):
+                raise ProblemsFound([Problem(f"{self.out.name}/{folder}", None, None, "is a link: nothing is "
+                                             "written through a link; remove it and publish again (the build "
+                                             "makes the folder)")])
+            self.checked.add(folder)
+            folder = folder.rpartition("/")[0]
 
     def keep(self, output: Output, sha: str) -> None:
         """An output left as it is, already on disk with this hash."""
@@ -103,6 +126,11 @@ class Writer:
         """Delete an output this pipeline wrote (never a link or anything else), and the folders its path
         made that it leaves empty (a tag's folder; never one that still holds something)."""
         path = self.out / output.rel
+        folder = output.rel.rpartition("/")[0]
+        while folder:  # never through a linked folder either
+            if os.path.islink(self.out / folder):
+                return False
+            folder = folder.rpartition("/")[0]
         if path.is_symlink() or not path.is_file():
             return False
         path.unlink()

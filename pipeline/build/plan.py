@@ -58,7 +58,7 @@ class ArticleInputs:
         return digest(*parts)
 
 
-def inputs_seen(config: Config, path: Path, slug: str, images: list[str], since: int, base: str) -> str | None:
+def inputs_seen(config: Config, path: Path | str, slug: str, images: list[str], since: int, base: str) -> str | None:
     """The stamps (`pipeline.runtime.stamps`) of every file an article's key covers: the article, its
     catalogs and approvals (`catalog_path`, `approvals_path`, spelled here as strings: this runs for every
     article of every build), its images; None when one of them cannot vouch for its content."""

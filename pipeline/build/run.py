@@ -49,11 +49,11 @@ from pipeline.runtime import atomic, stamps
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.locks import exclusive
 from pipeline.runtime.pool import make_pool
-from pipeline.runtime.stamps import stamp_or_absent
+from pipeline.runtime.stamps import ABSENT, stamp_or_absent
 from pipeline.sources.articles import (
     NO_ARTICLES,
     Article,
-    article_files,
+    article_names,
     duplicate_slugs,
     load_article,
     read_article_bytes,
@@ -177,6 +177,7 @@ class _Build:
         self.cache, warning = (BuildCache(), None) if self.force else BuildCache.load(self.state, config.root)
         self.manifest, manifest_warning = load_manifest(self.state, config.root)
         self.manifest_before = {key: dict(info) for key, info in self.manifest.items()}
+        self.loaded_articles = len(self.cache.articles)
         self.report.warnings.extend(w for w in (warning, manifest_warning, open_gate_warning(config)) if w)
         skipped = [name for name in self.formats if FORMATS[name].needs_base_url]
         if skipped and config.base_url is None:
@@ -211,13 +212,14 @@ class _Build:
         kept: dict[str, ArticleEntry] = {}
         changed: list[tuple[Path, bytes]] = []
         unreadable: set[str] = set()
-        folder = self.config.display(self.config.articles_dir)
-        for path in article_files(self.config):
-            rel = f"{folder}/{path.name}"
+        folder, where = self.config.display(self.config.articles_dir), str(self.config.articles_dir)
+        for name in article_names(self.config):
+            rel = f"{folder}/{name}"
             entry = self.cache.articles.get(rel)
-            if entry and entry.seen and entry.seen == self._seen(path, entry) and self._current(entry):
+            if entry and entry.seen and entry.seen == self._seen(f"{where}/{name}", entry) and self._current(entry):
                 kept[rel] = entry  # every input file shows the stamp it had when its key was confirmed
                 continue
+            path = self.config.articles_dir / name
             try:
                 data = read_article_bytes(path, self.config)
             except ProblemsFound as refused:
@@ -231,7 +233,7 @@ class _Build:
                 changed.append((path, data))
         return kept, changed, unreadable
 
-    def _seen(self, path: Path, entry: ArticleEntry) -> str | None:
+    def _seen(self, path: Path | str, entry: ArticleEntry) -> str | None:
         return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base)
 
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
@@ -364,7 +366,11 @@ class _Build:
         old = self.cache.pages
         shas = {rel: record["sha"] for entry in (*self.cache.articles.values(), *self.new_entries.values())
                 for rel, record in entry.outputs.items()}
-        key = listings_key(self.config, self.out, self.since, self.langs, self.ctx.base, self.manifest, shas)
+        same = not self.new_entries and not self.report.unpublished and self.manifest == self.manifest_before \
+            and len(self.cache.articles) == self.loaded_articles  # the same editions, pages and hashes as before
+        before = self.cache.listings_content if same else ""
+        key, self.cache.listings_content = listings_key(self.config, self.out, self.since, self.langs, self.ctx.base,
+                                                        self.manifest, shas, before)
         if key and key == self.cache.listings and all(self.writer.intact(rel, r) for rel, r in old.items()):
             for rel, record in old.items():
                 self.writer.keep(Output.parse(rel) or Output("landing"), record["sha"])
@@ -393,30 +399,45 @@ class _Build:
 
 
 def listings_key(config: Config, out: Path, since: int, langs: tuple[str, ...], base: str, manifest: Manifest,
-                 shas: dict[str, str]) -> str:
+                 shas: dict[str, str], content: str = "") -> tuple[str, str]:
     """The key of everything the listing, feed, sitemap and search files are made from: the base key, the
     languages built, the manifest, every recorded output's hash, the PDFs on disk the feeds give sizes of,
-    the tags' catalogs and Pagefind's version; "" when a file on disk cannot be vouched for without reading."""
+    the tags' catalogs and Pagefind's version; "" when a file on disk cannot be vouched for without reading.
+    Also the key of the manifest and hashes alone, to give back as `content` when neither changed since it
+    was made (then they are not hashed again); "" when unrecorded PDFs on disk make it depend on the disk."""
+    tags = [stamp_or_absent(path, since) for lang in config.languages if lang != SOURCE_LANGUAGE
+            for path in (catalog_path(config, lang, TAGS_CATALOG), approvals_path(config.translations_dir, lang,
+                                                                                 TAGS_CATALOG))]
+    if any(found is None for found in tags):
+        return "", content
+    frame = [base, repr(langs), pagefind_version(), *(found or "" for found in tags)]
+    if content:
+        return digest(*frame, content), content
+    extra = _unrecorded_pdfs(out, since, manifest, shas)
+    if extra is None:
+        return "", ""
+    content = digest(json.dumps(manifest, sort_keys=True), json.dumps(sorted(shas.items())), *extra)
+    return digest(*frame, content), "" if extra else content
+
+
+def _unrecorded_pdfs(out: Path, since: int, manifest: Manifest, shas: dict[str, str]) -> list[str] | None:
+    """The stamps of listed editions' PDFs on disk that no output record vouches for (their sizes are in the
+    feeds); None when a page or such a PDF cannot be vouched for without reading it."""
     extra: list[str] = []
     for edition, info in sorted(manifest.items()):
         lang, _, slug = edition.partition("/")
         if info.get("withdrawn") == "yes":
             continue
         if Output("html", lang, slug).rel not in shas:
-            return ""  # a page the build did not record (a failed article's earlier page): look at the disk
+            return None  # a page the build did not record (a failed article's earlier page): look at the disk
         pdf = Output("pdf", lang, slug).rel
         if pdf not in shas:
             found = stamp_or_absent(out / pdf, since)
             if found is None:
-                return ""
-            extra.append(f"{pdf}:{found}")
-    tags = [stamp_or_absent(path, since) for lang in config.languages if lang != SOURCE_LANGUAGE
-            for path in (catalog_path(config, lang, TAGS_CATALOG), approvals_path(config.translations_dir, lang,
-                                                                                 TAGS_CATALOG))]
-    if any(found is None for found in tags):
-        return ""
-    return digest(base, repr(langs), pagefind_version(), json.dumps(manifest, sort_keys=True),
-                  json.dumps(sorted(shas.items())), *extra, *(found or "" for found in tags))
+                return None
+            if found != ABSENT:
+                extra.append(f"{pdf}:{found}")
+    return extra
 
 
 def _result(future: Future[Outcome], article: Article) -> Outcome:

@@ -4,7 +4,8 @@ In: a lock file path and what the holder is doing.
 Out: a context manager that holds an exclusive `flock` on the file for as long as the work runs, and
 writes who holds it (command, process id, user, host, start time) into it. A second run fails at
 once with a message naming the holder. The kernel drops the lock when the holder dies, even by
-kill -9, so a crashed publish never leaves a stale lock behind.
+kill -9, so a crashed publish never leaves a stale lock behind. A lock path that is a link, a folder or a
+device is refused (never opened through: the lock file is truncated when taken).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import fcntl
 import getpass
 import os
 import socket
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +48,15 @@ def forget_inherited() -> None:
 @contextmanager
 def exclusive(path: Path, what: str, shown: str) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:  # never through a link: truncating the lock file must never truncate what a link points to
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as err:
+        raise ProblemsFound([Problem(shown, None, None, f"cannot be used as a lock ({err.strerror or err}); "
+                                     "it must be a plain file: remove it and run again")]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ProblemsFound([Problem(shown, None, None, "is not a plain file, so it cannot be used as a lock; "
+                                     "remove it and run again")])
     _held.add(fd)
     try:
         try:

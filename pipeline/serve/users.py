@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
@@ -44,12 +45,15 @@ def hash_password(password: str) -> str:
                      base64.b64encode(salt).decode(), base64.b64encode(digest).decode()))
 
 
-_DUMMY = hash_password("not anyone's password")  # what an unknown name is checked against
+@functools.cache
+def _dummy() -> str:
+    """What an unknown name is checked against (made once, when first needed: not at every command's start)."""
+    return hash_password("not anyone's password")
 
 
 def check_password(password: str, stored: str | None) -> bool:
     """Whether `password` is the one `stored` was made from; an unknown name (None) costs the same time."""
-    match = _HASH_RE.match(stored or _DUMMY)
+    match = _HASH_RE.match(stored or _dummy())
     if match is None:
         return False
     n, r, p = (int(x) for x in match.group(1, 2, 3))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,7 +179,16 @@ def read_article_bytes(path: Path, config: Config) -> bytes:
 
 def article_files(config: Config) -> list[Path]:
     """The article files, in name order (whatever they are: reading refuses what is not a file)."""
-    return sorted(config.articles_dir.glob("*.md"), key=lambda path: path.name) if config.articles_dir.is_dir() else []
+    return [config.articles_dir / name for name in article_names(config)]
+
+
+def article_names(config: Config) -> list[str]:
+    """The names of the article files (`*.md`, as glob finds them: not hidden ones), sorted; no Path made."""
+    try:
+        with os.scandir(config.articles_dir) as found:
+            return sorted(e.name for e in found if e.name.endswith(".md") and not e.name.startswith("."))
+    except OSError:  # no articles folder (or not a folder): none, as glob finds none
+        return []
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
