@@ -180,3 +180,22 @@ def test_a_threaded_executor_gives_the_same_bytes(site, tmp_path):
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "threads")
     assert "ادارتی نوٹ" in (tmp_path / "threads" / "ur" / "mango-3.html").read_text()
     assert "ادارتی نوٹ" not in (tmp_path / "threads" / "en" / "mango-3.html").read_text()
+
+
+def test_an_article_changed_between_its_check_and_its_task_keeps_its_files_and_says_so(site, monkeypatch):
+    from pipeline.build import task
+
+    path = site.articles_dir / "rain.md"
+    page = site.default_out / "en" / "rain.html"
+    before = page.read_bytes()
+    path.write_text(path.read_text().replace("two weeks early", "a week early"))
+    real = task.read_article_bytes
+    monkeypatch.setattr(task, "read_article_bytes",  # the editor saves again just as the task reads it
+                        lambda p, config: real(p, config).replace(b"a week early", b"a day early!"))
+    report = build(site, jobs=1)
+    assert [p.message for p in report.problems] == [
+        "changed while it was being published; its previous files are kept: publish again"]
+    assert report.failed == ["articles/rain.md"] and page.read_bytes() == before
+    monkeypatch.undo()
+    report, pages = rebuild(site)
+    assert pages == {"en/rain.html", "en/rain.pdf"}

@@ -120,7 +120,7 @@ def test_a_same_size_edit_of_an_article_is_seen(site, monkeypatch):
     _later(path)
     _in_place(path, "Lahore", "Karach")
     report = build(site, jobs=1, formats=("html",))
-    assert reads == ["rain.md"]
+    assert set(reads) == {"rain.md"}  # only the edited article is read (to compare, then to load it)
     assert "en/rain.html" in report.written
     assert "Karach" in (site.default_out / "en" / "rain.html").read_text(encoding="utf-8")
 

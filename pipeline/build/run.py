@@ -15,11 +15,12 @@ published files stay exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,9 +39,9 @@ from pipeline.build.cache import (
 from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer
-from pipeline.build.plan import ArticleInputs, inputs_seen, read_inputs, read_interface_files, tag_key
+from pipeline.build.plan import inputs_seen, read_inputs, read_interface_files, tag_key
 from pipeline.build.search import pagefind_version, remove_staging, write_search
-from pipeline.build.task import Outcome, process_article, warm
+from pipeline.build.task import IN_FLIGHT, Outcome, Work, process_file, warm
 from pipeline.config import Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.formats import EDITION_FORMATS, FORMATS
@@ -159,6 +160,7 @@ class _Build:
         self._copy_files()
         kept, changed, unreadable = self._classify()
         loaded = self._load(changed, kept, unreadable)
+        del changed  # only what the tasks need is kept: an archive's worth of articles never sits in memory
         owned = None
         workers = jobs or os.cpu_count() or 1
         if executor is None and workers > 1 and len(loaded) > 1:
@@ -207,10 +209,10 @@ class _Build:
         self.claimed.add(output.rel)
         writer.write(output, data)
 
-    def _classify(self) -> tuple[dict[str, ArticleEntry], list[tuple[Path, bytes]], set[str]]:
+    def _classify(self) -> tuple[dict[str, ArticleEntry], list[Path], set[str]]:
         """Which articles changed? Unchanged ones keep their outputs without being parsed."""
         kept: dict[str, ArticleEntry] = {}
-        changed: list[tuple[Path, bytes]] = []
+        changed: list[Path] = []
         unreadable: set[str] = set()
         folder, where = self.config.display(self.config.articles_dir), str(self.config.articles_dir)
         for name in article_names(self.config):
@@ -220,17 +222,20 @@ class _Build:
                 kept[rel] = entry  # every input file shows the stamp it had when its key was confirmed
                 continue
             path = self.config.articles_dir / name
+            if entry is None:
+                changed.append(path)  # new: read once, when it is loaded
+                continue
             try:
                 data = read_article_bytes(path, self.config)
             except ProblemsFound as refused:
                 self.report.problems.extend(refused.problems)
                 unreadable.add(path.stem)
                 continue
-            if entry and self._unchanged(entry, path, data):
+            if self._unchanged(entry, path, data):
                 entry.seen = self._seen(path, entry) or ""
                 kept[rel] = entry
             else:
-                changed.append((path, data))
+                changed.append(path)
         return kept, changed, unreadable
 
     def _seen(self, path: Path | str, entry: ArticleEntry) -> str | None:
@@ -261,60 +266,72 @@ class _Build:
         except ProblemsFound:
             return "missing"
 
-    def _load(self, changed: list[tuple[Path, bytes]], kept: dict[str, ArticleEntry],
-              unreadable: set[str]) -> list[tuple[Article, ArticleInputs]]:
-        """Read and check the changed articles; two articles claiming one slug both keep what they had."""
-        loaded: list[tuple[Article, bytes]] = []
-        for path, data in changed:
+    def _load(self, changed: list[Path], kept: dict[str, ArticleEntry], unreadable: set[str]) -> list[Work]:
+        """Read and check the changed articles; two articles claiming one slug both keep what they had. What
+        is kept of each is what its task needs to find it again (`Work`), not the article."""
+        loaded: list[Work] = []
+        for path in changed:
+            try:
+                data = read_article_bytes(path, self.config)
+            except ProblemsFound as refused:
+                self.report.problems.extend(refused.problems)
+                unreadable.add(path.stem)
+                continue
             article, found = load_article(path, self.config, data)
             self.report.problems.extend(found)
             if article is not None:
-                loaded.append((article, data))
+                loaded.append(Work(article.path, article.slug, tuple(article.languages), digest(data),
+                                   _cost(article, self.langs, self.formats)))
             else:
                 unreadable.add(path.stem)  # it keeps what it had: its slug is its file name until it reads
-        dupes = duplicate_slugs([(e.slug, rel) for rel, e in kept.items()] + [(a.slug, a.path) for a, _ in loaded])
+        dupes = duplicate_slugs([(e.slug, rel) for rel, e in kept.items()] + [(a.slug, a.path) for a in loaded])
         self.report.problems.extend(dupes)
         taken = {p.file for p in dupes}
         unreadable |= {e.slug for rel, e in kept.items() if rel in taken}  # a clash keeps what each had
-        unreadable |= {a.slug for a, _ in loaded if a.path in taken}
+        unreadable |= {a.slug for a in loaded if a.path in taken}
         for rel in taken & set(kept):
             del kept[rel]
-        loaded = [(a, d) for a, d in loaded if a.path not in taken]
-        slugs = {e.slug for e in kept.values()} | {a.slug for a, _ in loaded}
+        loaded = [a for a in loaded if a.path not in taken]
+        slugs = {e.slug for e in kept.values()} | {a.slug for a in loaded}
         self.report.problems.extend(orphan_catalogs(self.config, slugs))
         for entry in kept.values():
             self.report.kept += len(entry.outputs)
             self.claimed.update(entry.outputs)
             self.report.held.extend(_hold_from(entry.slug, lang, info) for lang, info in sorted(entry.held.items())
                                     if lang in self.langs)
-        work = [(a, read_inputs(self.config, self.config.root / a.path, d, a.slug)) for a, d in loaded]
-        return sorted(work, key=lambda item: -_cost(item[0], self.langs, self.formats))
+        return sorted(loaded, key=lambda work: -work.cost)
 
-    def _render(self, work: list[tuple[Article, ArticleInputs]], kept: dict[str, ArticleEntry],
-                executor: Executor | None) -> None:
-        old = {a.path: (self.cache.articles[a.path].outputs if a.path in self.cache.articles else {}) for a, _ in work}
+    def _render(self, work: list[Work], kept: dict[str, ArticleEntry], executor: Executor | None) -> None:
+        old = {a.path: (self.cache.articles[a.path].outputs if a.path in self.cache.articles else {}) for a in work}
         self.cache.articles = {rel: e for rel, e in self.cache.articles.items() if rel in kept}
-        for outcome in self._tasks([(self.ctx, a, inputs, old[a.path]) for a, inputs in work], executor):
+        for outcome in self._tasks([(self.ctx, a, old.pop(a.path)) for a in work], executor):
             self._merge(outcome)
 
-    def _tasks(self, args: list[tuple[BuildContext, Article, ArticleInputs, dict[str, dict[str, str]]]],
+    def _tasks(self, args: list[tuple[BuildContext, Work, dict[str, dict[str, str]]]],
                executor: Executor | None) -> Iterator[Outcome]:
-        """Every article's task, inline or on an executor; outcomes in the order they finish."""
+        """Every article's task, inline or on an executor; outcomes in the order they finish. At most
+        `IN_FLIGHT` tasks are handed to the executor at a time, so that waiting tasks and finished outcomes
+        never pile up in memory however large the archive."""
         if not args:
             return
         self.progress.start(len(args))
         try:
             if executor is None:
                 for arg in args:
-                    outcome = process_article(*arg)
+                    outcome = process_file(*arg)
                     self.progress.advance(outcome.slug)
                     yield outcome
             else:
-                futures = {executor.submit(process_article, *arg): arg[1] for arg in args}
-                for future in as_completed(futures):
-                    outcome = _result(future, futures[future])
-                    self.progress.advance(outcome.slug)
-                    yield outcome
+                waiting = iter(args)
+                futures = {executor.submit(process_file, *arg): arg[1] for arg in itertools.islice(waiting, IN_FLIGHT)}
+                while futures:
+                    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        outcome = _result(future, futures.pop(future))
+                        self.progress.advance(outcome.slug)
+                        yield outcome
+                        for arg in itertools.islice(waiting, 1):
+                            futures[executor.submit(process_file, *arg)] = arg[1]
         finally:
             self.progress.finish()
 
@@ -347,11 +364,10 @@ class _Build:
         entry.seen = self._seen(self.config.root / outcome.path, entry) or ""
         self.new_entries[outcome.path] = entry
 
-    def _unpublish(self, kept: dict[str, ArticleEntry], loaded: list[tuple[Article, ArticleInputs]],
-                   unreadable: set[str]) -> None:
+    def _unpublish(self, kept: dict[str, ArticleEntry], loaded: list[Work], unreadable: set[str]) -> None:
         """Editions whose article is gone (deleted, renamed, or the language dropped) are unpublished."""
         current = {(lang, e.slug) for e in kept.values() for lang in e.langs}
-        current |= {(lang, a.slug) for a, _ in loaded for lang in a.languages}
+        current |= {(lang, a.slug) for a in loaded for lang in a.languages}
         for key in sorted(self.manifest):
             lang, _, slug = key.partition("/")
             if lang in self.langs and (lang, slug) not in current and slug not in unreadable:
@@ -440,7 +456,7 @@ def _unrecorded_pdfs(out: Path, since: int, manifest: Manifest, shas: dict[str, 
     return extra
 
 
-def _result(future: Future[Outcome], article: Article) -> Outcome:
+def _result(future: Future[Outcome], article: Work) -> Outcome:
     """A task's outcome; a worker that died (killed, out of memory) is reported against its article."""
     try:
         return future.result()

@@ -1,7 +1,8 @@
 """One article's task: plan its editions and write every output made from them.
 
-In: the `BuildContext`, one `Article` with its `ArticleInputs` (the bytes it was read from), and
-what the previous build recorded of its outputs.
+In: the `BuildContext`, one changed article as the build found it (`Work`: its file, slug and the hash of
+the bytes the build checked; the task reads the file and its catalogs again, once, and renders from those
+bytes), or an `Article` with its `ArticleInputs`, and what the previous build recorded of its outputs.
 Out: an `Outcome`: the outputs written (through one `Writer`, atomically, each path once) with their
 hashes and the key of what they were made from, the editions held back and why, the problems. It runs
 in a worker process (or inline, or on a Dask worker that sees the same filesystem); the build holds
@@ -20,14 +21,14 @@ from dataclasses import dataclass, field
 
 from pipeline.build.context import BuildContext
 from pipeline.build.outputs import Output, Writer
-from pipeline.build.plan import ArticleInputs, plan_article
+from pipeline.build.plan import ArticleInputs, plan_article, read_inputs
 from pipeline.editions.edition import EditionResult
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.formats import EDITION_FORMATS, FORMATS, EditionJob
 from pipeline.formats.html import environment, render_article
 from pipeline.formats.pdf import RenderTimeout, warm_up
 from pipeline.runtime.hashing import digest
-from pipeline.sources.articles import Article
+from pipeline.sources.articles import Article, load_article, read_article_bytes
 from pipeline.sources.files import read_bytes
 from pipeline.text.localize import format_date
 from pipeline.text.markdown import MAX_IMAGE_BYTES
@@ -69,6 +70,38 @@ def warm(ctx: BuildContext) -> None:
         format_date(dt.date(2026, 1, 1), lang, ctx.config.digits)
     if "pdf" in ctx.formats:
         warm_up()
+
+
+IN_FLIGHT = 64  # tasks handed to an executor at a time (`pipeline.build.run`)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a task needs to find a changed article again: the build read and checked it, and kept only this."""
+
+    path: str  # under the root, as the cache names it
+    slug: str
+    languages: tuple[str, ...]
+    sha: str  # of the bytes the build checked
+    cost: int  # a guess at the task's length, for the order of the tasks
+
+
+def process_file(ctx: BuildContext, work: Work, old_outputs: dict[str, dict[str, str]]) -> Outcome:
+    """Read the article file again, check it is the one the build checked, and process it (its problems of
+    reading were reported by the build). A file changed in between is this article's problem, never a
+    render of bytes the build did not check."""
+    config = ctx.config
+    path = config.root / work.path
+    try:
+        data = read_article_bytes(path, config)
+        article = load_article(path, config, data)[0] if digest(data) == work.sha else None
+    except ProblemsFound as found:
+        return Outcome(work.path, work.slug, list(work.languages), problems=found.problems)
+    if article is None:
+        return Outcome(work.path, work.slug, list(work.languages), problems=[Problem(
+            work.path, None, None, "changed while it was being published; its previous files are kept: publish "
+                                   "again")])
+    return process_article(ctx, article, read_inputs(config, path, data, article.slug), old_outputs)
 
 
 def process_article(ctx: BuildContext, article: Article, inputs: ArticleInputs,
