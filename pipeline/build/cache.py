@@ -18,7 +18,9 @@ files are rewritten only when what they hold changed.
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -152,11 +154,34 @@ class BuildCache:
         return cls(articles, pages, data, str(data.get("listings", "")), str(data.get("listings_content", ""))), None
 
     def save(self, state: Path) -> None:
-        data = {"version": CACHE_VERSION, "articles": {k: v.to_json() for k, v in sorted(self.articles.items())},
-                "pages": dict(sorted(self.pages.items())), "listings": self.listings,
-                "listings_content": self.listings_content}
-        if data != self.loaded or not (state / CACHE_FILE).is_file():
-            atomic.write_text(state / CACHE_FILE, _dumps(data))
+        """Write the cache, unless it holds what was read; entry by entry, never whole in memory (at 100,000
+        articles the whole text and its dicts would be several hundred megabytes)."""
+        if self._as_loaded() and (state / CACHE_FILE).is_file():
+            return
+        atomic.write_chunks(state / CACHE_FILE, self._lines())
+
+    def _scalars(self) -> dict[str, object]:
+        return {"listings": self.listings, "listings_content": self.listings_content, "version": CACHE_VERSION}
+
+    def _as_loaded(self) -> bool:
+        loaded = self.loaded
+        if not isinstance(loaded, dict) or any(loaded.get(k) != v for k, v in self._scalars().items()):
+            return False
+        before, pages = loaded.get("articles", {}), loaded.get("pages", {})
+        return len(before) == len(self.articles) and pages == self.pages and all(
+            before.get(rel) == entry.to_json() for rel, entry in self.articles.items())
+
+    def _lines(self) -> Iterator[str]:
+        """The JSON text, one line per article and per page."""
+        yield "{\n"
+        for name, table in (("articles", self.articles), ("pages", self.pages)):
+            yield f"{json.dumps(name)}: {{"
+            for number, rel in enumerate(sorted(table)):
+                value = table[rel]
+                item = value.to_json() if isinstance(value, ArticleEntry) else value
+                yield f"{',' if number else ''}\n {json.dumps(rel)}: {json.dumps(item, sort_keys=True)}"
+            yield "\n},\n"
+        yield ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in self._scalars().items()) + "\n}\n"
 
 
 Manifest = dict[str, dict[str, str]]  # "lang/slug" -> headline, dateline, date, summary
@@ -181,24 +206,15 @@ def load_manifest(state: Path, root: Path) -> tuple[Manifest, str | None]:
     return manifest, None
 
 
-def save_manifest(state: Path, manifest: Manifest, before: Manifest | None = None) -> None:
-    """Write the manifest, unless it holds exactly what was read (`before`) and is still there."""
-    if manifest == before and (state / MANIFEST_FILE).is_file():
+def save_manifest(state: Path, manifest: Manifest, changed: bool = True) -> None:
+    """Write the manifest (one line per edition, never whole in memory), unless nothing `changed` in it since
+    it was read and it is still there."""
+    if not changed and (state / MANIFEST_FILE).is_file():
         return
-    atomic.write_text(state / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
-
-
-def _dumps(data: dict[str, object]) -> str:
-    """JSON with one line per article and per page: readable, and written by the C encoder (an indent
-    would make json use its pure-Python one, a second per 10,000 articles)."""
-    lines = []
-    for name, value in data.items():
-        if isinstance(value, dict) and value:
-            items = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in value.items())
-            lines.append(f"{json.dumps(name)}: {{\n{items}\n}}")
-        else:
-            lines.append(f"{json.dumps(name)}: {json.dumps(value, sort_keys=True)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    lines = (f"{',' if n else ''}\n {json.dumps(key, ensure_ascii=False)}: "
+             f"{json.dumps(manifest[key], ensure_ascii=False, sort_keys=True)}"
+             for n, key in enumerate(sorted(manifest)))
+    atomic.write_chunks(state / MANIFEST_FILE, itertools.chain("{", lines, "\n}\n"))
 
 
 def _short(err: Exception) -> str:

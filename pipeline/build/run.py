@@ -178,7 +178,7 @@ class _Build:
         config = self.config
         self.cache, warning = (BuildCache(), None) if self.force else BuildCache.load(self.state, config.root)
         self.manifest, manifest_warning = load_manifest(self.state, config.root)
-        self.manifest_before = {key: dict(info) for key, info in self.manifest.items()}
+        self.manifest_changed = False  # set where an entry is added, changed or removed
         self.loaded_articles = len(self.cache.articles)
         self.report.warnings.extend(w for w in (warning, manifest_warning, open_gate_warning(config)) if w)
         skipped = [name for name in self.formats if FORMATS[name].needs_base_url]
@@ -340,7 +340,8 @@ class _Build:
         report.held.extend(h for h in outcome.held if h.lang in self.langs)
         for hold in outcome.held:
             if hold.until:  # embargoed: in no index, feed or sitemap until its moment
-                self.manifest.pop(f"{hold.lang}/{hold.slug}", None)
+                if self.manifest.pop(f"{hold.lang}/{hold.slug}", None) is not None:
+                    self.manifest_changed = True
         report.problems.extend(outcome.translation_problems)
         report.warnings.extend(outcome.warnings)
         report.rendered_pdfs += outcome.rendered_pdfs
@@ -354,7 +355,10 @@ class _Build:
         self.claimed.update(outcome.outputs)
         report.written.extend(outcome.written)
         report.unchanged.extend(outcome.unchanged)
-        self.manifest.update(outcome.manifest)
+        for key, entry in outcome.manifest.items():
+            if self.manifest.get(key) != entry:
+                self.manifest[key] = entry
+                self.manifest_changed = True
         key = ("recheck:" if outcome.translation_problems else "") + outcome.key  # problems are reported again
         entry = ArticleEntry(
             key=key, slug=outcome.slug, images=outcome.images, langs=outcome.langs, outputs=outcome.outputs,
@@ -374,6 +378,7 @@ class _Build:
                 for name in EDITION_FORMATS:
                     self.writer.remove(Output(name, lang, slug))
                 del self.manifest[key]
+                self.manifest_changed = True
                 self.report.unpublished.append(key)
 
     def _write_listings(self) -> None:
@@ -382,7 +387,7 @@ class _Build:
         old = self.cache.pages
         shas = {rel: record["sha"] for entry in (*self.cache.articles.values(), *self.new_entries.values())
                 for rel, record in entry.outputs.items()}
-        same = not self.new_entries and not self.report.unpublished and self.manifest == self.manifest_before \
+        same = not self.new_entries and not self.report.unpublished and not self.manifest_changed \
             and len(self.cache.articles) == self.loaded_articles  # the same editions, pages and hashes as before
         before = self.cache.listings_content if same else ""
         key, self.cache.listings_content = listings_key(self.config, self.out, self.since, self.langs, self.ctx.base,
@@ -402,7 +407,7 @@ class _Build:
     def _finish(self) -> None:
         if "html" in self.formats:
             self._write_listings()
-        save_manifest(self.state, self.manifest, self.manifest_before)
+        save_manifest(self.state, self.manifest, self.manifest_changed)
         self.cache.articles.update(self.new_entries)
         self.cache.save(self.state)
         report = self.report

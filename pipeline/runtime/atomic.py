@@ -93,6 +93,25 @@ def write_text(path: Path, text: str, *, durable: bool = True, shown: str | None
     return write_bytes(path, text.encode("utf-8"), durable=durable, shown=shown)
 
 
+def write_chunks(path: Path, chunks: Iterable[str], *, shown: str | None = None) -> None:
+    """Write text made piece by piece atomically (never whole in memory): a temporary file, then rename."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.writelines(chunks)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(shown or str(path), err) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def is_leftover(path: Path) -> bool:
     return path.name.startswith(TEMP_PREFIX) and path.name.endswith(TEMP_SUFFIX)
 
