@@ -86,7 +86,8 @@ def measure_size(work: Path, n: int) -> dict[str, object]:
     pipeline = [str(VENV_BIN / "pipeline"), "--root", str(root)]
     _timed([*pipeline, "check"])  # the first check finds everything; the next ones reuse it
     return {"n": n, "full_s": full["seconds"], "per_article_ms": 1000 * full["seconds"] / n,
-            "peak_mb": (full["self_kb"] + full["child_kb"]) / 1024, "noop_s": _steady([*pipeline, "build", "-q",
+            "peak_mb": (full["self_kb"] + full["child_kb"]) / 1024, "self_mb": full["self_kb"] / 1024,
+            "child_mb": full["child_kb"] / 1024, "noop_s": _steady([*pipeline, "build", "-q",
                                                                                       "--format", "html"]),
             "check_s": _steady([*pipeline, "check"]), "state_bytes_per_article": _state_bytes(root) / n}
 
@@ -146,7 +147,8 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
                   + ", ".join(f.removeprefix("en/") for f in r["new_story_listing_files"]) + ")"))
     for s in [*sizes, *([r["archive_big"]] if "archive_big" in r else [])]:
         found.append((f"full HTML build, {s['n']:,} articles", f"{s['per_article_ms']:.2f} ms/article",
-                      f"{s['full_s']:.0f} s, peak {s['peak_mb']:.0f} MB (target < 1024), state "
+                      f"{s['full_s']:.0f} s, peak {s['peak_mb']:.0f} MB (build {s.get('self_mb', 0):.0f} + largest "
+                      f"child {s.get('child_mb', 0):.0f}; target < 1024), state "
                       f"{s['state_bytes_per_article']:.0f} B/article"))
     if "dask_n" in r:
         found.append((f"Dask, 2 single-thread workers, {r['dask_n']:,} articles", f"{r['dask_s']:.0f} s",
