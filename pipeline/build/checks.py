@@ -20,14 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build.cache import code_key
-from pipeline.build.plan import Interface, inputs_seen, plan_article, read_inputs, read_interface_files
+from pipeline.build.plan import (
+    ArticleInputs,
+    Interface,
+    image_digest,
+    inputs_seen,
+    plan_article,
+    read_inputs,
+    read_interface_files,
+)
 from pipeline.config import CONFIG_FILE, Config
 from pipeline.errors import Problem, ProblemsFound
 from pipeline.runtime import atomic, stamps
 from pipeline.runtime.hashing import digest, file_digest
 from pipeline.sources.articles import Article, article_files, duplicate_slugs, load_article, read_article_bytes
-from pipeline.sources.files import MB, read_bytes, read_optional
-from pipeline.text.markdown import MAX_IMAGE_BYTES
+from pipeline.sources.files import MB, read_optional
 from pipeline.text.urdu import lint_urdu
 from pipeline.translation.approvals import trust_for
 from pipeline.translation.catalogs import CatalogFiles, orphan_catalogs, segment_states
@@ -112,15 +119,15 @@ class _Context:
     def check(self, path: Path, rel: str, old: Checked | None, translations: dict, broken: set[str]
               ) -> tuple[Checked | None, list[Problem]]:
         """One article file: its earlier findings when its inputs are unchanged, else checked now."""
-        if old is not None and (not old.until or old.until > self.now):
-            if old.seen and old.seen == self._seen(path, old):
-                self.reused += 1
-                return old, []
+        usable = old is not None and (not old.until or old.until > self.now)  # no embargo it was held for ended
+        if usable and old.seen and old.seen == self._seen(path, old):
+            self.reused += 1
+            return old, []
         try:
             data = read_article_bytes(path, self.config)
         except ProblemsFound as refused:
             return None, refused.problems
-        if old is not None and (not old.until or old.until > self.now) and old.key == self._key(path, data, old):
+        if usable and old.key == self._key(read_inputs(self.config, path, data, old.slug), old):
             old.seen = self._seen(path, old) or ""
             self.reused += 1
             return old, []
@@ -141,19 +148,14 @@ class _Context:
                           tuple(article.tags), article.tags_line, article.withdrawn, [str(h) for h in the_plan.held],
                           until, _lint(config, article, inputs.catalogs), images,
                           problems=[*the_plan.problems, *the_plan.translation_problems])
-        checked.key = self._key(path, data, checked)
+        checked.key = self._key(inputs, checked)
         checked.seen = self._seen(path, checked) or ""
         return checked
 
-    def _key(self, path: Path, data: bytes, checked: Checked) -> str:
-        inputs = read_inputs(self.config, path, data, checked.slug)
-        return inputs.key(self.gkey, checked.slug, [(name, self._image_digest(name)) for name in checked.images])
-
-    def _image_digest(self, name: str) -> str:
-        try:
-            return digest(read_bytes(self.config.root / name, self.config.root, name, MAX_IMAGE_BYTES))
-        except ProblemsFound:
-            return "missing"
+    def _key(self, inputs: ArticleInputs, checked: Checked) -> str:
+        """The key of the inputs as read once (the catalogs are not read again for it)."""
+        images = [(name, image_digest(self.config, name)) for name in checked.images]
+        return inputs.key(self.gkey, checked.slug, images)
 
     def _seen(self, path: Path, checked: Checked) -> str | None:
         return inputs_seen(self.config, path, checked.slug, checked.images, self.since, self.gkey)

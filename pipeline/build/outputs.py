@@ -96,7 +96,10 @@ class Writer:
         if rel in self.records:
             raise ProblemsFound([Problem(rel, None, None, "two outputs of this build would be written to this "
                                                           "path; this is a bug in the pipeline: report it")])
-        self._no_link_above(rel)
+        linked = self._linked_folder(rel)
+        if linked is not None:
+            raise ProblemsFound([Problem(f"{self.out.name}/{linked}", None, None, "is a link: nothing is written "
+                                         "through a link; remove it and publish again (the build makes the folder)")])
         changed = atomic.write_bytes(self.out / rel, data, durable=False, shown=f"{self.out.name}/{rel}")
         (self.written if changed else self.unchanged).append(rel)
         self.records[rel] = digest(data)
@@ -105,17 +108,16 @@ class Writer:
     def intact(self, rel: str, record: dict[str, str] | None) -> bool:
         return intact(self.out, rel, record, self.since)
 
-    def _no_link_above(self, rel: str) -> None:
-        """Refuse to write through a folder of the output folder that is a link (`dist/en -> elsewhere`):
-        what a build writes or deletes stays inside the output folder."""
+    def _linked_folder(self, rel: str) -> str | None:
+        """The folder of `rel`'s path inside the output folder that is a link (`dist/en -> elsewhere`), if
+        any: nothing is written or deleted through it, so what a build touches stays in the output folder."""
         folder = rel.rpartition("/")[0]
         while folder and folder not in self.checked:
             if os.path.islink(self.out / folder):
-                raise ProblemsFound([Problem(f"{self.out.name}/{folder}", None, None, "is a link: nothing is "
-                                             "written through a link; remove it and publish again (the build "
-                                             "makes the folder)")])
+                return folder
             self.checked.add(folder)
             folder = folder.rpartition("/")[0]
+        return None
 
     def keep(self, output: Output, sha: str) -> None:
         """An output left as it is, already on disk with this hash."""
@@ -126,12 +128,7 @@ class Writer:
         """Delete an output this pipeline wrote (never a link or anything else), and the folders its path
         made that it leaves empty (a tag's folder; never one that still holds something)."""
         path = self.out / output.rel
-        folder = output.rel.rpartition("/")[0]
-        while folder:  # never through a linked folder either
-            if os.path.islink(self.out / folder):
-                return False
-            folder = folder.rpartition("/")[0]
-        if path.is_symlink() or not path.is_file():
+        if self._linked_folder(output.rel) is not None or path.is_symlink() or not path.is_file():
             return False
         path.unlink()
         for depth in range(1, output.rel.count("/")):  # deepest first; the language's own folder stays

@@ -21,11 +21,13 @@ from pipeline.build.outputs import Output
 from pipeline.config import Config
 from pipeline.editions.edition import EditionResult, build_edition
 from pipeline.editions.pages import Provenance
-from pipeline.errors import Problem
+from pipeline.errors import Problem, ProblemsFound
 from pipeline.languages import SOURCE_LANGUAGE
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.stamps import stamp, stamp_or_absent
 from pipeline.sources.articles import Article
+from pipeline.sources.files import read_bytes
+from pipeline.text.markdown import MAX_IMAGE_BYTES
 from pipeline.translation.approvals import trust_for
 from pipeline.translation.catalogs import CatalogFiles, read_catalog_files
 from pipeline.translation.gate import Hold, translator_for, withdrawal_translator
@@ -56,6 +58,14 @@ class ArticleInputs:
         for name, sha in sorted(images):
             parts.extend([name, sha])
         return digest(*parts)
+
+
+def image_digest(config: Config, name: str) -> str:
+    """An image's digest as an article's key covers it (path under the root); "missing" when it cannot be read."""
+    try:
+        return digest(read_bytes(config.root / name, config.root, name, MAX_IMAGE_BYTES))
+    except ProblemsFound:
+        return "missing"
 
 
 def inputs_seen(config: Config, path: Path | str, slug: str, images: list[str], since: int, base: str) -> str | None:

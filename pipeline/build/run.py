@@ -39,7 +39,7 @@ from pipeline.build.cache import (
 from pipeline.build.context import BuildContext
 from pipeline.build.indexes import LISTING_FORMATS, write_indexes
 from pipeline.build.outputs import Output, Writer
-from pipeline.build.plan import inputs_seen, read_inputs, read_interface_files, tag_key
+from pipeline.build.plan import image_digest, inputs_seen, read_inputs, read_interface_files, tag_key
 from pipeline.build.search import pagefind_version, remove_staging, write_search
 from pipeline.build.task import IN_FLIGHT, Outcome, Work, process_file, warm
 from pipeline.config import Config
@@ -59,8 +59,6 @@ from pipeline.sources.articles import (
     load_article,
     read_article_bytes,
 )
-from pipeline.sources.files import read_bytes
-from pipeline.text.markdown import MAX_IMAGE_BYTES
 from pipeline.translation.approvals import approvals_path, open_gate_warning
 from pipeline.translation.catalogs import catalog_path, orphan_catalogs
 from pipeline.translation.gate import Hold
@@ -225,11 +223,8 @@ class _Build:
             if entry is None:
                 changed.append(path)  # new: read once, when it is loaded
                 continue
-            try:
-                data = read_article_bytes(path, self.config)
-            except ProblemsFound as refused:
-                self.report.problems.extend(refused.problems)
-                unreadable.add(path.stem)
+            data = self._read(path, unreadable)
+            if data is None:
                 continue
             if self._unchanged(entry, path, data):
                 entry.seen = self._seen(path, entry) or ""
@@ -238,12 +233,21 @@ class _Build:
                 changed.append(path)
         return kept, changed, unreadable
 
+    def _read(self, path: Path, unreadable: set[str]) -> bytes | None:
+        """An article file's bytes; None when it cannot be read (said, and it keeps what it had)."""
+        try:
+            return read_article_bytes(path, self.config)
+        except ProblemsFound as refused:
+            self.report.problems.extend(refused.problems)
+            unreadable.add(path.stem)
+            return None
+
     def _seen(self, path: Path | str, entry: ArticleEntry) -> str | None:
         return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base)
 
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
         inputs = read_inputs(self.config, path, data, entry.slug)
-        images = [(name, self._image_digest(name)) for name in entry.images]
+        images = [(name, image_digest(self.config, name)) for name in entry.images]
         return inputs.key(self.ctx.base, entry.slug, images) == entry.key and self._current(entry)
 
     def _current(self, entry: ArticleEntry) -> bool:
@@ -260,22 +264,13 @@ class _Build:
                 return False  # this build asks for an output the last one did not make
         return all(self.writer.intact(rel, record) for rel, record in entry.outputs.items())
 
-    def _image_digest(self, name: str) -> str:
-        try:
-            return digest(read_bytes(self.config.root / name, self.config.root, name, MAX_IMAGE_BYTES))
-        except ProblemsFound:
-            return "missing"
-
     def _load(self, changed: list[Path], kept: dict[str, ArticleEntry], unreadable: set[str]) -> list[Work]:
         """Read and check the changed articles; two articles claiming one slug both keep what they had. What
         is kept of each is what its task needs to find it again (`Work`), not the article."""
         loaded: list[Work] = []
         for path in changed:
-            try:
-                data = read_article_bytes(path, self.config)
-            except ProblemsFound as refused:
-                self.report.problems.extend(refused.problems)
-                unreadable.add(path.stem)
+            data = self._read(path, unreadable)
+            if data is None:
                 continue
             article, found = load_article(path, self.config, data)
             self.report.problems.extend(found)

@@ -93,12 +93,13 @@ def write_text(path: Path, text: str, *, durable: bool = True, shown: str | None
     return write_bytes(path, text.encode("utf-8"), durable=durable, shown=shown)
 
 
-def write_chunks(path: Path, chunks: Iterable[str], *, shown: str | None = None) -> None:
-    """Write text made piece by piece atomically (never whole in memory): a temporary file, then rename."""
+def write_chunks(path: Path, chunks: Iterable[str], *, mode: int = 0o644, shown: str | None = None) -> None:
+    """Write text made piece by piece atomically (never whole in memory), durably: a temporary file, made
+    with `mode` from the start (a private file is never readable by others, not even for a moment), then
+    renamed over `path` (a link there is replaced, never written through). The folder must exist."""
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.writelines(chunks)
             out.flush()

@@ -18,11 +18,10 @@ import hashlib
 import hmac
 import os
 import re
-import secrets
 from pathlib import Path
 
 from pipeline.errors import Problem, ProblemsFound
-from pipeline.runtime.atomic import TEMP_PREFIX, TEMP_SUFFIX, write_failed
+from pipeline.runtime import atomic
 from pipeline.text.characters import name_problem
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # about 50 ms and 16 MB a guess: OWASP's minimum for scrypt
@@ -112,14 +111,4 @@ def add_user(path: Path, name: str, password: str) -> bool:
 def _write_private(path: Path, text: str) -> None:
     """Replace `path` with `text` through a temporary file that is 0600 from the start (a link at `path` is
     replaced, never written through)."""
-    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise write_failed(str(path), err) from None
+    atomic.write_chunks(path, [text], mode=0o600, shown=str(path))
