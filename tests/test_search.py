@@ -244,9 +244,20 @@ def test_one_search_finds_stories_in_every_part_of_the_index(chromium):
     assert console(session) == []
 
 
-def test_a_new_story_changes_only_the_newest_part_of_the_index(bilingual, monkeypatch):
+def test_a_part_ends_at_its_story_count_or_before_its_bytes(monkeypatch):
+    monkeypatch.setattr(search, "PART_STORIES", 3)
+    monkeypatch.setattr(search, "PART_BYTES", 30)
+    stories = [("a", 10), ("b", 10), ("c", 11), ("d", 5), ("e", 1), ("f", 1), ("g", 1), ("h", 40), ("i", 1)]
+    assert search.parts_of(stories) == [["a", "b"], ["c", "d", "e"], ["f", "g"], ["h"], ["i"]]
+    assert search.parts_of([]) == []
+    longer = [*stories[:-1], ("i", 1), ("j", 1)]  # a new story joins or follows the newest part only
+    assert search.parts_of(longer)[:-1] == search.parts_of(stories)[:-1]
+
+
+@pytest.mark.parametrize("bound", [("PART_STORIES", 1), ("PART_BYTES", 100)], ids=["stories", "bytes"])
+def test_a_new_story_changes_only_the_newest_part_of_the_index(bilingual, monkeypatch, bound):
     root, out = bilingual
-    monkeypatch.setattr(search, "PART_STORIES", 1)
+    monkeypatch.setattr(search, *bound)
     build(root, out)
     folder = out / "en" / "search" / "pagefind"
     assert sorted(p.name for p in folder.iterdir()) == ["1", "2"]  # mango (oldest), then dates

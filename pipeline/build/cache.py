@@ -79,7 +79,7 @@ def global_key(config: Config, assets: str, interface: list[str | bytes]) -> str
                   repr(config), *messages)
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleEntry:
     """What the last build made of one article file."""
 
@@ -185,6 +185,31 @@ class BuildCache:
 
 
 Manifest = dict[str, dict[str, str]]  # "lang/slug" -> headline, dateline, date, summary
+UNIQUE = frozenset({"headline", "summary", "sha", "source", "stamp"})  # values that seldom repeat
+
+
+class Shared:
+    """One copy of each repeated string in what a build keeps of every article: field names, bylines,
+    datelines, dates, tags, languages. An outcome comes back from a worker as a fresh copy of each of them
+    (unpickled), and at 100,000 articles the copies alone would be tens of megabytes."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, str] = {}
+
+    def text(self, value: str) -> str:
+        return self.table.setdefault(value, value)
+
+    def texts(self, values: list[str]) -> list[str]:
+        return [self.table.setdefault(v, v) for v in values]
+
+    def mapping(self, data: dict[str, str]) -> dict[str, str]:
+        """The same mapping with shared names and, for fields that repeat, shared values; a record's
+        `source` that equals its `sha` is the same string."""
+        table = self.table
+        shared = {table.setdefault(k, k): v if k in UNIQUE else table.setdefault(v, v) for k, v in data.items()}
+        if "sha" in shared and shared.get("source") == shared["sha"]:
+            shared["source"] = shared["sha"]
+        return shared
 
 
 def load_manifest(state: Path, root: Path) -> tuple[Manifest, str | None]:

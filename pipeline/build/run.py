@@ -31,6 +31,7 @@ from pipeline.build.cache import (
     ArticleEntry,
     BuildCache,
     Manifest,
+    Shared,
     assets_key,
     global_key,
     load_manifest,
@@ -195,6 +196,7 @@ class _Build:
                                 tuple((lang, tuple(sorted(names.items()))) for lang, names in self.tag_names.items()),
                                 self.since)
         self.new_entries: dict[str, ArticleEntry] = {}
+        self.shared = Shared()
 
     def _copy_files(self) -> None:
         for sheet in ("style.css", "mobile.css", "search.js"):
@@ -350,14 +352,16 @@ class _Build:
         self.claimed.update(outcome.outputs)
         report.written.extend(outcome.written)
         report.unchanged.extend(outcome.unchanged)
+        shared = self.shared
         for key, entry in outcome.manifest.items():
             if self.manifest.get(key) != entry:
-                self.manifest[key] = entry
+                self.manifest[key] = shared.mapping(entry)
                 self.manifest_changed = True
         key = ("recheck:" if outcome.translation_problems else "") + outcome.key  # problems are reported again
         entry = ArticleEntry(
-            key=key, slug=outcome.slug, images=outcome.images, langs=outcome.langs, outputs=outcome.outputs,
-            tags=outcome.tags, names=tag_key(self.tag_names, outcome.tags),
+            key=key, slug=outcome.slug, images=outcome.images, langs=shared.texts(outcome.langs),
+            outputs={rel: shared.mapping(record) for rel, record in outcome.outputs.items()},
+            tags=shared.texts(outcome.tags), names=tag_key(self.tag_names, outcome.tags),
             held={h.lang: {"waiting": h.waiting, "total": h.total, "reason": h.reason, "until": h.until}
                   for h in outcome.held})
         entry.seen = self._seen(self.config.root / outcome.path, entry) or ""

@@ -6,8 +6,10 @@ previous build recorded of the search files.
 Out: through the build's `Writer`, `<lang>/search/index.html` and `<lang>/search/pagefind/<part>/...` (the
 index, Pagefind's script and WebAssembly), and the records the cache keeps of them. A language's published
 story pages (a held, embargoed, withdrawn or deleted edition is not among them), oldest first, are indexed
-in parts of `PART_STORIES`, which the search page merges into one search: Pagefind's memory grows with the
-pages of one run (about 85 KB a story), and a new story changes only the newest part. Pagefind (the
+in parts of at most `PART_STORIES` stories and `PART_BYTES` of story pages, which the search page merges
+into one search: Pagefind holds a whole run in memory (measured with pagefind-bin 1.5: about 47 KB a page
+plus 15 bytes per byte of indexed text, some 15 to 19 times the pages' bytes), so the bytes bound its memory
+whatever the length of the stories, and a new story changes only the newest part. Pagefind (the
 `pagefind-bin` package) runs over a staging copy of exactly a part's pages, with the language forced
 (`--force-language`), indexing only the story itself (`article.story`); it runs only for a part whose pages
 changed, so a build with nothing to do writes nothing. Files of an older index that the new one does not
@@ -31,12 +33,14 @@ from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.formats.html import render_search
 from pipeline.runtime.hashing import digest, file_digest
+from pipeline.sources.files import MB
 
 Records = dict[str, dict[str, str]]  # rel -> {"sha", "source"}
 SEARCH_FORMATS = ("search", "search-index")
 ROOT_SELECTOR = "article.story"  # what a result is made of: the story, not the masthead or the links around it
 PAGEFIND_SECONDS = 300
-PART_STORIES = 5000  # stories per part of an index: Pagefind holds a part in memory, about 85 KB a story
+PART_STORIES = 5000  # stories per part of an index at most
+PART_BYTES = 24 * MB  # story page bytes per part at most: Pagefind then needs under about 460 MB
 STAGING_PREFIX = ".pipeline-search-"  # Pagefind's working folders, in the state folder
 INSTALL = "run `make publish` (it installs requirements.lock) or `.venv/bin/pip install pagefind-bin`"
 
@@ -65,21 +69,37 @@ def remove_staging(state: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _published(out: Path, manifest: Manifest, lang: str, page_shas: dict[str, str]) -> list[str]:
+def _published(out: Path, manifest: Manifest, lang: str, page_shas: dict[str, str]) -> list[tuple[str, int]]:
     """The slugs of the language's editions that are published now (page on disk: recorded by this build, or
-    found there) and not withdrawn, oldest first."""
+    found there) and not withdrawn, oldest first, each with its page's size."""
     found = []
     for key, info in manifest.items():
         edition_lang, _, slug = key.partition("/")
+        if edition_lang != lang or info.get("withdrawn") == "yes":
+            continue
         page = Output("html", lang, slug).rel
-        if edition_lang == lang and info.get("withdrawn") != "yes" and (page in page_shas or (out / page).is_file()):
-            found.append((str(info.get("date", "")), slug))
-    return [slug for _date, slug in sorted(found)]
+        try:
+            size = (out / page).stat().st_size
+        except OSError:
+            if page not in page_shas:
+                continue  # not on disk and not written by this build: not published
+            size = 0
+        found.append((str(info.get("date", "")), slug, size))
+    return [(slug, size) for _date, slug, size in sorted(found)]
 
 
-def parts_of(slugs: list[str]) -> list[list[str]]:
-    """The stories of each part of an index, oldest first: a new story changes the newest part only."""
-    return [slugs[start:start + PART_STORIES] for start in range(0, len(slugs), PART_STORIES)]
+def parts_of(stories: list[tuple[str, int]]) -> list[list[str]]:
+    """The slugs of each part of an index, oldest first (`stories`: slug and page size): a part ends at
+    `PART_STORIES` stories or before `PART_BYTES`, so a new story changes the newest part only."""
+    parts: list[list[str]] = []
+    total = 0
+    for slug, size in stories:
+        if not parts or len(parts[-1]) >= PART_STORIES or total + size > PART_BYTES:
+            parts.append([])
+            total = 0
+        parts[-1].append(slug)
+        total += size
+    return parts
 
 
 def _part(rel: str) -> int:
