@@ -30,9 +30,16 @@ _FIELDS = {"lang": "(?P<lang>" + "|".join(LANGUAGES) + ")", "slug": f"(?P<slug>{
            "name": f"(?P<name>{_NAME})"}
 
 
+def _regex(path: str, name: str | None = None, tag: str = "") -> str:
+    """A format's path as a regular expression, its fields as groups named `tag` + field."""
+    fields = {field: f"(?P<{tag}{field}>{pattern[len(f'(?P<{field}>'):-1]})" for field, pattern in _FIELDS.items()}
+    if name:
+        fields["name"] = f"(?P<{tag}name>{name})"
+    return re.escape(path).replace(r"\{", "{").replace(r"\}", "}").format(**fields)
+
+
 def _pattern(path: str, name: str | None = None) -> re.Pattern[str]:
-    fields = {**_FIELDS, "name": f"(?P<name>{name})"} if name else _FIELDS
-    return re.compile("^" + re.escape(path).replace(r"\{", "{").replace(r"\}", "}").format(**fields) + "$")
+    return re.compile("^" + _regex(path, name) + "$")
 
 
 # Fixed names (index.html) before patterns that could also match them (the slug "index" is reserved).
@@ -40,6 +47,25 @@ _PATTERNS = [(name, _pattern(f.path, f.name_pattern))
              for name, f in sorted(FORMATS.items(), key=lambda i: i[1].made_from == "edition")]
 _EDITIONS = [(name, pattern) for name, pattern in _PATTERNS if FORMATS[name].made_from == "edition"]
 _LITERALS = {name: [part for part in re.split(r"\{[a-z]+\}", f.path) if part] for name, f in FORMATS.items()}
+_NOT_RESERVED = "(?!(?:" + "|".join(sorted(RESERVED_SLUGS)) + ")(?![a-z0-9-]))"
+
+
+def _one_pattern() -> tuple[re.Pattern[str], list[tuple[str, list[str]]]]:
+    """Every format's path in one expression, in the order `_slow_parse` tries them (each alternative a group
+    named f<number>, its fields f<number>_<field>), and per alternative its format and fields."""
+    order = [*(name for name, _ in _EDITIONS), *(name for name, _ in _PATTERNS)]
+    alternatives, formats = [], []
+    for number, name in enumerate(order):
+        tag, fmt = f"f{number}_", FORMATS[name]
+        body = _regex(fmt.path, fmt.name_pattern, tag)
+        if number < len(_EDITIONS):  # the first try of an edition's path: never for a reserved slug
+            body = body.replace(f"(?P<{tag}slug>", f"{_NOT_RESERVED}(?P<{tag}slug>")
+        alternatives.append(f"(?P<f{number}>{body})")
+        formats.append((name, [field for field in _FIELDS if "{" + field + "}" in fmt.path]))
+    return re.compile("^(?:" + "|".join(alternatives) + ")$"), formats
+
+
+_ANY, _ALTERNATIVES = _one_pattern()
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +93,20 @@ class Output:
 
 @functools.lru_cache(maxsize=1 << 18)  # an archive's paths are parsed several times a build: once is enough
 def _parse(rel: str) -> Output | None:
+    """One match against every format's path at once; a name with a "." or ".." part (never ours) is
+    given to the format-by-format search, which refuses it."""
+    match = _ANY.match(rel)
+    if match is None or match.lastgroup is None:
+        return None
+    number = match.lastgroup[1:]
+    name, fields = _ALTERNATIVES[int(number)]
+    found = {field: match[f"f{number}_{field}"] for field in fields}
+    if any(part in (".", "..") for part in found.get("name", "").split("/")):
+        return _slow_parse(rel)
+    return Output(name, **found)
+
+
+def _slow_parse(rel: str) -> Output | None:
     for name, pattern in _EDITIONS:  # most paths of an archive: tried first, but never for a reserved slug
         match = pattern.match(rel)
         if match and match["slug"] not in RESERVED_SLUGS:
