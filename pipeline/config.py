@@ -130,7 +130,7 @@ def _names(node: yaml.Node) -> Value:
 
 
 _PARTNER_FIELDS = ("name", "languages", "deliver_to", "identity", "known_hosts")
-_PARTNER_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PARTNER_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def _partner(node: yaml.Node) -> Partner:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from pipeline.build.outputs import Output, names_edition
 from pipeline.build.run import build
 from pipeline.cli import main
 from pipeline.config import REPO_DIR, load_config, settings_table
@@ -241,6 +242,34 @@ def test_paths_in_a_tampered_build_state_never_reach_outside_the_output_folder(m
     assert "manifest .pipeline/builds/dist/manifest.json is damaged" in result.output
     assert victim.read_text() == "keep me"
     assert (root / "dist" / "en" / "x.html").exists()
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda e: e.update(tags=["a tag", 7]), lambda e: e.update(key=5), lambda e: e.update(langs="en"),
+    lambda e: e["outputs"].update({"en/x.html/../../../victim.html": {"sha": "0"}}),
+    lambda e: e["outputs"].update({"en/x.html\n": {"sha": "0"}}), lambda e: e.update(slug="../x"),
+], ids=["tag-number", "key-number", "langs-text", "dot-dot", "newline", "slug"])
+def test_a_build_state_entry_that_is_not_what_a_build_writes_is_damage(make_site, tamper):
+    root = make_site({"articles/x.md": article_text()}, english_only=True)
+    assert run(root, "publish").exit_code == 0
+    state = state_dir(root)
+    cache = json.loads((state / "cache.json").read_text())
+    tamper(cache["articles"]["articles/x.md"])
+    (state / "cache.json").write_text(json.dumps(cache))
+    result = run(root, "publish")
+    assert result.exit_code == 0, result.output
+    assert "build cache .pipeline/builds/dist/cache.json is damaged" in result.output
+
+
+def test_the_quick_test_for_edition_paths_agrees_with_the_output_model():
+    slugs = ["x", "story-1", "x-y"]  # an article's slug: valid, never reserved
+    rels = [f"{lang}/{slug}{end}" for lang in ("en", "ur", "xx", "") for slug in [*slugs, "index", "x/y", ".."]
+            for end in (".html", ".pdf", ".ninjs.json", ".json", "", "/index.html", ".html/../a", ".html\n")]
+    for rel in rels:
+        for slug in slugs:
+            output = Output.parse(rel)
+            expected = output is not None and output.format in ("html", "pdf", "ninjs") and output.slug == slug
+            assert names_edition(rel, slug) == expected, (rel, slug)
 
 
 # --- B6. tracebacks become one clear line ------------------------------------------------------------

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.build.outputs import Output
+from pipeline.build.outputs import Output, names_edition
 from pipeline.config import CONFIG_FILE, REPO_DIR, Config
 from pipeline.errors import ProblemsFound
 from pipeline.languages import LANGUAGES
@@ -104,17 +104,23 @@ class ArticleEntry:
         if not isinstance(data, dict):
             raise ValueError("an entry is not a mapping")
         try:
-            entry = cls(str(data["key"]), str(data["slug"]), [str(i) for i in data.get("images", [])],
-                        [str(lang) for lang in data.get("langs", [])],
-                        {str(k): _record(v) for k, v in data.get("outputs", {}).items()},
-                        {str(k): dict(v) for k, v in data.get("held", {}).items()}, str(data.get("seen", "")),
-                        [str(tag) for tag in data.get("tags", [])], str(data.get("names", "")))
-        except (KeyError, TypeError, AttributeError) as err:
+            entry = cls(data["key"], data["slug"], data.get("images", []), data.get("langs", []),
+                        {k: _record(v) for k, v in data.get("outputs", {}).items()},
+                        {k: dict(v) for k, v in data.get("held", {}).items()}, data.get("seen", ""),
+                        data.get("tags", []), data.get("names", ""))
+        except (KeyError, TypeError, AttributeError, ValueError) as err:
             raise ValueError(f"a malformed entry ({type(err).__name__})") from None
-        bad = [rel for rel in entry.outputs if Output.parse(rel) is None]
+        if not (type(entry.key) is type(entry.slug) is type(entry.seen) is type(entry.names) is str
+                and _texts(entry.images) and _texts(entry.langs) and _texts(entry.tags)):
+            raise ValueError("a malformed entry (a field that is not text)")
+        bad = [rel for rel in entry.outputs if not names_edition(rel, entry.slug) and Output.parse(rel) is None]
         if bad or not SLUG_RE.match(entry.slug) or any(lang not in LANGUAGES for lang in (*entry.langs, *entry.held)):
             raise ValueError(f"an output path no build writes ({(bad or [entry.slug])[0][:80]!r})")
         return entry
+
+
+def _texts(values: object) -> bool:
+    return type(values) is list and all(type(value) is str for value in values)
 
 
 def _record(data: dict[str, object]) -> dict[str, str]:

@@ -165,7 +165,7 @@ def _write_sitemap(base_url: str, source: str, editions: list[Edition], indexes:
     if kept.get(Output("sitemap").rel, {}).get("source") == source and \
             all(writer.intact(rel, record) for rel, record in kept.items()):
         for rel, record in kept.items():
-            writer.keep(Output.parse(rel) or Output("sitemap"), record["sha"])
+            writer.keep_recorded(rel, record["sha"])
         return kept
     parts = sitemap_parts(editions, indexes, base_url, feeds.MAX_SITEMAP_URLS)
     records: Records = {}

@@ -23,10 +23,10 @@ from pipeline.languages import LANGUAGES
 from pipeline.runtime import atomic
 from pipeline.runtime.hashing import digest
 from pipeline.runtime.stamps import stamp
-from pipeline.sources.articles import RESERVED_SLUGS, SLUG_RE
+from pipeline.sources.articles import RESERVED_SLUGS, SLUG_PATTERN
 
 _NAME = r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*"  # relative; "." and ".." parts are refused in parse()
-_FIELDS = {"lang": "(?P<lang>" + "|".join(LANGUAGES) + ")", "slug": f"(?P<slug>{SLUG_RE.pattern[1:-1]})",
+_FIELDS = {"lang": "(?P<lang>" + "|".join(LANGUAGES) + ")", "slug": f"(?P<slug>{SLUG_PATTERN})",
            "name": f"(?P<name>{_NAME})"}
 
 
@@ -39,7 +39,7 @@ def _regex(path: str, name: str | None = None, tag: str = "") -> str:
 
 
 def _pattern(path: str, name: str | None = None) -> re.Pattern[str]:
-    return re.compile("^" + _regex(path, name) + "$")
+    return re.compile("^" + _regex(path, name) + r"\Z")  # not "$": it allows a final newline
 
 
 # Fixed names (index.html) before patterns that could also match them (the slug "index" is reserved).
@@ -62,10 +62,21 @@ def _one_pattern() -> tuple[re.Pattern[str], list[tuple[str, list[str]]]]:
             body = body.replace(f"(?P<{tag}slug>", f"{_NOT_RESERVED}(?P<{tag}slug>")
         alternatives.append(f"(?P<f{number}>{body})")
         formats.append((name, [field for field in _FIELDS if "{" + field + "}" in fmt.path]))
-    return re.compile("^(?:" + "|".join(alternatives) + ")$"), formats
+    return re.compile("^(?:" + "|".join(alternatives) + r")\Z"), formats
 
 
 _ANY, _ALTERNATIVES = _one_pattern()
+_EDITION_ENDS = frozenset(FORMATS[name].path.removeprefix("{lang}/{slug}") for name, _ in _EDITIONS)
+assert all(FORMATS[name].path == "{lang}/{slug}" + FORMATS[name].path.removeprefix("{lang}/{slug}")
+           and "{" not in FORMATS[name].path.removeprefix("{lang}/{slug}") for name, _ in _EDITIONS)
+
+
+def names_edition(rel: str, slug: str) -> bool:
+    """Whether `rel` is the path of one of the editions of `slug` (a valid slug): the quick exact test for
+    the most common path of the build state; any other path is for `Output.parse`."""
+    lang, _, rest = rel.partition("/")
+    return lang in LANGUAGES and rest.startswith(slug) and rest[len(slug):] in _EDITION_ENDS \
+        and slug not in RESERVED_SLUGS
 
 
 @dataclass(frozen=True, order=True)
@@ -161,8 +172,12 @@ class Writer:
 
     def keep(self, output: Output, sha: str) -> None:
         """An output left as it is, already on disk with this hash."""
-        self.records[output.rel] = sha
-        self.unchanged.append(output.rel)
+        self.keep_recorded(output.rel, sha)
+
+    def keep_recorded(self, rel: str, sha: str) -> None:
+        """Like `keep`, for a path read back from the build state (where `Output.parse` accepted it)."""
+        self.records[rel] = sha
+        self.unchanged.append(rel)
 
     def remove(self, output: Output) -> bool:
         """Delete an output this pipeline wrote (never a link or anything else), and the folders its path

@@ -197,6 +197,7 @@ class _Build:
                                 self.since)
         self.new_entries: dict[str, ArticleEntry] = {}
         self.shared = Shared()
+        self.folder = str(config.translations_dir)
 
     def _copy_files(self) -> None:
         for sheet in ("style.css", "mobile.css", "search.js"):
@@ -245,7 +246,7 @@ class _Build:
             return None
 
     def _seen(self, path: Path | str, entry: ArticleEntry) -> str | None:
-        return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base)
+        return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base, self.folder)
 
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
         inputs = read_inputs(self.config, path, data, entry.slug)
@@ -294,8 +295,9 @@ class _Build:
         for entry in kept.values():
             self.report.kept += len(entry.outputs)
             self.claimed.update(entry.outputs)
-            self.report.held.extend(_hold_from(entry.slug, lang, info) for lang, info in sorted(entry.held.items())
-                                    if lang in self.langs)
+            if entry.held:
+                self.report.held.extend(_hold_from(entry.slug, lang, info)
+                                        for lang, info in sorted(entry.held.items()) if lang in self.langs)
         return sorted(loaded, key=lambda work: -work.cost)
 
     def _render(self, work: list[Work], kept: dict[str, ArticleEntry], executor: Executor | None) -> None:
@@ -393,7 +395,7 @@ class _Build:
                                                         self.manifest, shas, before)
         if key and key == self.cache.listings and all(self.writer.intact(rel, r) for rel, r in old.items()):
             for rel, record in old.items():
-                self.writer.keep(Output.parse(rel) or Output("landing"), record["sha"])
+                self.writer.keep_recorded(rel, record["sha"])
             return
         self.cache.pages = write_indexes(self.config, self.out, self.langs, self.ctx.base, self.manifest,
                                          self.translations, self.writer, old, self.ctx.broken_interface, shas)

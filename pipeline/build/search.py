@@ -149,7 +149,7 @@ def _write_part(config: Config, out: Path, lang: str, number: int, slugs: list[s
     files the new one does not have removed); when Pagefind fails, the part stays as it was."""
     if before and all(r.get("source") == source and writer.intact(rel, r) for rel, r in before.items()):
         for rel, record in before.items():
-            writer.keep(Output.parse(rel) or Output("search", lang), record["sha"])
+            writer.keep_recorded(rel, record["sha"])
         return before, None
     made, problem = _index(config, out, lang, number, slugs, writer, source)
     if problem is not None:

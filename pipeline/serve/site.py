@@ -27,13 +27,13 @@ from pipeline.serve.context import ServeContext, readable
 from pipeline.serve.pages import FRAMING, STATIC, banner, mark_page, page_policy, preview_policy
 from pipeline.serve.preview import folder_problems
 from pipeline.serve.security import file_under
-from pipeline.sources.articles import SLUG_RE, load_articles
+from pipeline.sources.articles import SLUG_PATTERN, load_articles
 
 STATIC_FILES = {"reload.js": "text/javascript", "review.js": "text/javascript", "serve.css": "text/css"}
 KEEP_ALIVE = 15.0
 MAX_SLUG = 250  # an edition's file, <slug>.html, must fit the 255 bytes of a file name
-_EDITION_RE = re.compile("^/(?P<lang>" + "|".join(map(re.escape, LANGUAGES)) + ")/(?P<slug>" + SLUG_RE.pattern[1:-1]
-                         + r")\.(?P<format>html|pdf)$")
+_EDITION_RE = re.compile("^/(?P<lang>" + "|".join(map(re.escape, LANGUAGES)) + ")/(?P<slug>" + SLUG_PATTERN
+                         + r")\.(?P<format>html|pdf)\Z")
 
 
 def edition_of(path: str) -> Output | None:

@@ -27,7 +27,7 @@ from pipeline.text.characters import name_problem
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # about 50 ms and 16 MB a guess: OWASP's minimum for scrypt
 _LENGTH = 32
 _MAXMEM = 64 * 1024 * 1024
-_HASH_RE = re.compile(r"^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$")
+_HASH_RE = re.compile(r"^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)\Z")
 MIN_PASSWORD = 10
 MAX_USERS_BYTES = 1_000_000
 HEADER = "# pipeline serve --users: one reviewer per line, name <TAB> scrypt hash. Written by `pipeline users add`.\n"

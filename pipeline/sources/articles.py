@@ -24,9 +24,10 @@ from pipeline.sources.files import read_bytes
 from pipeline.sources.textfile import decode_text
 from pipeline.text.characters import describe, hidden_characters, invisible_re
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_RE = re.compile(rf"^{SLUG_PATTERN}\Z")  # \Z: "$" would also match before a final newline
 RESERVED_SLUGS = frozenset({"index", "tags"})  # names of the build's own pages and of the tags' catalog
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z")
 FIELDS = ("headline", "date", "dateline", "byline", "editorial_note", "slug", "summary", "tags", "languages",
           "embargo", "corrections", "status", "withdrawal_note")
 CORRECTION_FIELDS = ("date", "note")
