@@ -29,6 +29,13 @@ PAGES = {
     "Urdu article with footnotes": "sample/ur/indus-delta-mangroves.html",
     "corrected article": "lifecycle/en/corrected.html",
     "withdrawn article": "lifecycle/en/withdrawn.html",
+    "English page of all tags": "sample/en/tags/index.html",
+    "Urdu page of all tags": "sample/ur/tags/index.html",
+    "Urdu tag page": "sample/ur/tags/climate/index.html",
+    "English month page": "sample/en/2026/10/index.html",
+    "Urdu month page": "sample/ur/2026/10/index.html",
+    "front page with a page list": "lifecycle/en/index.html",
+    "an older archive page": "lifecycle/en/page/1/index.html",
 }
 LIFECYCLE = {
     "corrected": "corrections:\n  - date: 2026-06-05\n    note: An earlier version named the wrong district.\n",
@@ -50,10 +57,13 @@ def site(tmp_path_factory) -> Path:
     publish_html(REPO_DIR, out / "sample")
     root = tmp_path_factory.mktemp("lifecycle")
     (root / "articles").mkdir()
-    (root / "publication.yaml").write_text("name: Test Gazette\nlanguages: [en]\n")
+    (root / "publication.yaml").write_text("name: Test Gazette\nlanguages: [en]\nper_page: 5\n")
     for slug, lines in LIFECYCLE.items():
         head, _, body = article_text(headline=f"A {slug} story").partition("\n---\n")
         (root / "articles" / f"{slug}.md").write_text(f"{head}\n{lines}---\n{body}", encoding="utf-8")
+    for number in range(5):  # with the two above: a front page and one older page of the archive
+        text = article_text(headline=f"Story number {number}", date=f"2026-05-{number + 10}")
+        (root / "articles" / f"story-{number}.md").write_text(text, encoding="utf-8")
     publish_html(root, out / "lifecycle")
     assert 'class="corrections"' in (out / PAGES["corrected article"]).read_text(encoding="utf-8")
     assert 'class="withdrawn"' in (out / PAGES["withdrawn article"]).read_text(encoding="utf-8")
