@@ -202,9 +202,6 @@ class Shared:
     def __init__(self) -> None:
         self.table: dict[str, str] = {}
 
-    def text(self, value: str) -> str:
-        return self.table.setdefault(value, value)
-
     def texts(self, values: list[str]) -> list[str]:
         return [self.table.setdefault(v, v) for v in values]
 

@@ -26,15 +26,15 @@ from pipeline.runtime.stamps import stamp
 from pipeline.sources.articles import RESERVED_SLUGS, SLUG_PATTERN
 
 _NAME = r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*"  # relative; "." and ".." parts are refused in parse()
-_FIELDS = {"lang": "(?P<lang>" + "|".join(LANGUAGES) + ")", "slug": f"(?P<slug>{SLUG_PATTERN})",
-           "name": f"(?P<name>{_NAME})"}
+_FIELDS = {"lang": "|".join(LANGUAGES), "slug": SLUG_PATTERN, "name": _NAME}  # what each field of a path matches
 
 
-def _regex(path: str, name: str | None = None, tag: str = "") -> str:
-    """A format's path as a regular expression, its fields as groups named `tag` + field."""
-    fields = {field: f"(?P<{tag}{field}>{pattern[len(f'(?P<{field}>'):-1]})" for field, pattern in _FIELDS.items()}
-    if name:
-        fields["name"] = f"(?P<{tag}name>{name})"
+def _regex(path: str, name: str | None = None, tag: str = "", before_slug: str = "") -> str:
+    """A format's path as a regular expression, its fields as groups named `tag` + field (`name`: the
+    format's own pattern for its name; `before_slug`: a condition put before the slug)."""
+    patterns = {**_FIELDS, "name": name} if name else _FIELDS
+    fields = {field: f"(?P<{tag}{field}>{pattern})" for field, pattern in patterns.items()}
+    fields["slug"] = before_slug + fields["slug"]
     return re.escape(path).replace(r"\{", "{").replace(r"\}", "}").format(**fields)
 
 
@@ -57,9 +57,8 @@ def _one_pattern() -> tuple[re.Pattern[str], list[tuple[str, list[str]]]]:
     alternatives, formats = [], []
     for number, name in enumerate(order):
         tag, fmt = f"f{number}_", FORMATS[name]
-        body = _regex(fmt.path, fmt.name_pattern, tag)
-        if number < len(_EDITIONS):  # the first try of an edition's path: never for a reserved slug
-            body = body.replace(f"(?P<{tag}slug>", f"{_NOT_RESERVED}(?P<{tag}slug>")
+        first_try = number < len(_EDITIONS)  # the first try of an edition's path: never for a reserved slug
+        body = _regex(fmt.path, fmt.name_pattern, tag, _NOT_RESERVED if first_try else "")
         alternatives.append(f"(?P<f{number}>{body})")
         formats.append((name, [field for field in _FIELDS if "{" + field + "}" in fmt.path]))
     return re.compile("^(?:" + "|".join(alternatives) + r")\Z"), formats
