@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -348,7 +349,7 @@ class Config:
     def articles_dir(self) -> Path:
         return self.root / "articles"
 
-    @property
+    @functools.cached_property  # asked for once an article by every build and check: made once
     def translations_dir(self) -> Path:
         return self.root / "translations"
 

@@ -115,10 +115,6 @@ class _Context:
     since: int
     now: str
     reused: int = 0
-    folder: str = ""  # the translations folder as a string (once, not once an article)
-
-    def __post_init__(self) -> None:
-        self.folder = str(self.config.translations_dir)
 
     def check(self, path: Path, rel: str, old: Checked | None, translations: dict, broken: set[str]
               ) -> tuple[Checked | None, list[Problem]]:
@@ -162,7 +158,7 @@ class _Context:
         return inputs.key(self.gkey, checked.slug, images)
 
     def _seen(self, path: Path, checked: Checked) -> str | None:
-        return inputs_seen(self.config, path, checked.slug, checked.images, self.since, self.gkey, self.folder)
+        return inputs_seen(self.config, path, checked.slug, checked.images, self.since, self.gkey)
 
 
 def _global_key(config: Config, interface: Interface, broken: set[str]) -> str:

@@ -68,13 +68,11 @@ def image_digest(config: Config, name: str) -> str:
         return "missing"
 
 
-def inputs_seen(config: Config, path: Path | str, slug: str, images: list[str], since: int, base: str,
-                folder: str = "") -> str | None:
+def inputs_seen(config: Config, path: Path | str, slug: str, images: list[str], since: int, base: str) -> str | None:
     """The stamps (`pipeline.runtime.stamps`) of every file an article's key covers: the article, its
-    catalogs and approvals (`catalog_path`, `approvals_path`, spelled here as strings under `folder`, the
-    translations folder as a string: this runs for every article of every build), its images; None when
-    one of them cannot vouch for its content."""
-    folder = folder or str(config.translations_dir)
+    catalogs and approvals (`catalog_path`, `approvals_path`, spelled here as strings: this runs for every
+    article of every build), its images; None when one of them cannot vouch for its content."""
+    folder = str(config.translations_dir)
     parts = [stamp(path, since)]
     for lang in config.languages:
         if lang != SOURCE_LANGUAGE:

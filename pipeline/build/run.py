@@ -197,7 +197,6 @@ class _Build:
                                 self.since)
         self.new_entries: dict[str, ArticleEntry] = {}
         self.shared = Shared()
-        self.folder = str(config.translations_dir)
 
     def _copy_files(self) -> None:
         for sheet in ("style.css", "mobile.css", "search.js"):
@@ -246,7 +245,7 @@ class _Build:
             return None
 
     def _seen(self, path: Path | str, entry: ArticleEntry) -> str | None:
-        return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base, self.folder)
+        return inputs_seen(self.config, path, entry.slug, entry.images, self.since, self.ctx.base)
 
     def _unchanged(self, entry: ArticleEntry, path: Path, data: bytes) -> bool:
         inputs = read_inputs(self.config, path, data, entry.slug)
