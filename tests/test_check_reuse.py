@@ -14,20 +14,15 @@ from pipeline.build.checks import check_publication
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.runtime import stamps
-from tests.conftest import article_text
 from tests.test_stamps import HOUR, _in_place, _later
-from tests.urdu_fixture import fill_catalog
+from tests.urdu_fixture import mango_and_rain
 
 ARABIC_KAF = "ك"  # the Arabic letter where Urdu has ک: Urdu lint flags it
 
 
 @pytest.fixture
 def site(make_site, monkeypatch):
-    root = make_site({"articles/mango.md": article_text(),
-                      "articles/rain.md": article_text(headline="Rain Expected in Lahore", date="2026-07-01")})
-    runner = CliRunner()
-    runner.invoke(main, ["--root", str(root), "translate"], catch_exceptions=False)
-    fill_catalog(root / "translations" / "ur" / "mango.po", {"Multan": f"ملتان {ARABIC_KAF}ا"})
+    root = mango_and_rain(make_site, {"Multan": f"ملتان {ARABIC_KAF}ا"}, approve=False)
     monkeypatch.setattr(stamps, "clock", lambda: time.time_ns() + HOUR)  # files just written vouch, as old ones do
     return root
 

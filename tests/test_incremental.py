@@ -18,21 +18,14 @@ from pipeline.cli import main
 from pipeline.config import FONTS_DIR, TEMPLATES_DIR, load_config
 from pipeline.translation.interface import used_messages
 from pipeline.translation.review import approve
-from tests.conftest import article_text
-from tests.urdu_fixture import fill_catalog
+from tests.urdu_fixture import fill_catalog, mango_and_rain
 
 MANGO_PDFS = {"en/mango.pdf", "ur/mango.pdf"}
 
 
 @pytest.fixture
 def site(make_site, tmp_path):
-    root = make_site({"articles/mango.md": article_text(),
-                      "articles/rain.md": article_text(headline="Rain Expected in Lahore", date="2026-07-01")})
-    runner = CliRunner()
-    runner.invoke(main, ["--root", str(root), "translate"], catch_exceptions=False)
-    fill_catalog(root / "translations" / "ur" / "mango.po")
-    runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"],
-                  catch_exceptions=False)
+    root = mango_and_rain(make_site)
     templates, fonts = tmp_path / "templates", tmp_path / "fonts"
     shutil.copytree(TEMPLATES_DIR, templates)
     shutil.copytree(FONTS_DIR, fonts)

@@ -22,7 +22,7 @@ from pipeline.runtime import stamps
 from pipeline.runtime.stamps import ABSENT, TICK_NS, stamp, stamp_or_absent
 from tests.conftest import article_text
 from tests.test_hostile import png
-from tests.urdu_fixture import fill_catalog
+from tests.urdu_fixture import fill_catalog, mango_and_rain
 
 HOUR = 3600 * 10**9
 
@@ -58,12 +58,7 @@ def test_any_write_changes_the_stamp_even_with_the_same_size_and_time(tmp_path):
 
 @pytest.fixture
 def site(make_site, monkeypatch):
-    root = make_site({"articles/mango.md": article_text(),
-                      "articles/rain.md": article_text(headline="Rain Expected in Lahore", date="2026-07-01")})
-    runner = CliRunner()
-    runner.invoke(main, ["--root", str(root), "translate"], catch_exceptions=False)
-    fill_catalog(root / "translations" / "ur" / "mango.po")
-    runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"], catch_exceptions=False)
+    root = mango_and_rain(make_site)
     monkeypatch.setattr(stamps, "clock", lambda: time.time_ns() + HOUR)
     config = load_config(root)
     for _ in range(2):  # the first build writes the outputs; the second hashes them and records their stamps

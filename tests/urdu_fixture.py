@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from pipeline.cli import main
 from pipeline.translation import po
+from tests.conftest import article_text
 
 URDU = {
     "Early Mango Harvest in Multan": "ملتان میں آم کی جلد فصل",
@@ -37,3 +42,18 @@ def fill_catalog(path: Path, table: dict[str, str] | None = None, *, unfuzzy: bo
                 entry.set_fuzzy(False)
                 entry.previous_msgid = None
     path.write_bytes(po.dumps(catalog))
+
+
+def mango_and_rain(make_site: Callable[..., Path], table: dict[str, str] | None = None, approve: bool = True) -> Path:
+    """A publication of two stories, mango and rain, with their catalogs made by `translate`: mango's Urdu
+    filled from `table` (the translations above by default) and, when `approve`, approved by reviewer R;
+    rain's Urdu waits for its translator."""
+    root = make_site({"articles/mango.md": article_text(),
+                      "articles/rain.md": article_text(headline="Rain Expected in Lahore", date="2026-07-01")})
+    runner = CliRunner()
+    runner.invoke(main, ["--root", str(root), "translate"], catch_exceptions=False)
+    fill_catalog(root / "translations" / "ur" / "mango.po", table)
+    if approve:
+        runner.invoke(main, ["--root", str(root), "approve", "mango", "--reviewer", "R", "--all"],
+                      catch_exceptions=False)
+    return root
