@@ -26,9 +26,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.serve import reviewroutes, site
-from pipeline.serve.context import ServeContext, is_https
+from pipeline.serve.context import ServeContext, with_session
 from pipeline.serve.pages import FRAMING, SERVER_POLICY, render
-from pipeline.serve.security import allowed_host, cookie_header, same_origin, token_matches
+from pipeline.serve.security import allowed_host, same_origin, token_matches
 
 SAFE_METHODS = ("GET", "HEAD")
 # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms
@@ -122,10 +122,7 @@ def token_login(request: Request) -> Response | None:
         return None
     if not token_matches(ctx.login_token, given):
         return PlainTextResponse("refused: that is not the address pipeline serve printed", 403)
-    sid = ctx.sessions.start(ctx.local_reviewer)
-    response = RedirectResponse(request.url.path, 303)
-    response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
-    return response
+    return with_session(RedirectResponse(request.url.path, 303), request, ctx.sessions.start(ctx.local_reviewer))
 
 
 def _with_token_login(endpoint: object) -> object:

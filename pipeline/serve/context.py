@@ -18,11 +18,19 @@ from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from pipeline.serve.pages import FRAMING, SERVER_POLICY, render
 from pipeline.serve.preview import Preview
-from pipeline.serve.security import COOKIE, Session, Sessions, Throttle
+from pipeline.serve.security import (
+    COOKIE,
+    SESSION_SECONDS,
+    Session,
+    Sessions,
+    Throttle,
+    cookie_header,
+    token_matches,
+)
 from pipeline.text.characters import visible
 
 MAX_FORM_BYTES = 1_000_000
@@ -78,6 +86,12 @@ class ServeContext:
     def session(self, request: Request) -> Session | None:
         return self.sessions.get(request.cookies.get(COOKIE))
 
+    async def posted(self, request: Request) -> tuple[dict[str, list[str]], Session | None]:
+        """A posted form and its session: None unless the form carries that session's token (CSRF)."""
+        form = await form_of(request)
+        session = self.session(request)
+        return form, session if session is not None and token_matches(session.csrf, first(form, "csrf")) else None
+
     def page(self, request: Request, template: str, status: int = 200, **values: object) -> HTMLResponse:
         """One of the server's pages, with who is reviewing, the problems of the last build and its policy
         (with `--users`, the problems only for a reviewer who logged in: they name the drafts' files)."""
@@ -107,6 +121,12 @@ def is_https(request: Request) -> bool:
     """Whether the browser reached the server over https (uvicorn reads X-Forwarded-Proto from a proxy on this
     machine): the scheme its Origin has, and whether cookies are Secure."""
     return request.url.scheme == "https"
+
+
+def with_session(response: Response, request: Request, sid: str, max_age: int = SESSION_SECONDS) -> Response:
+    """`response`, setting the session cookie to `sid` ("" with `max_age` 0: ending it)."""
+    response.headers.append("Set-Cookie", cookie_header(sid, is_https(request), max_age))
+    return response
 
 
 async def form_of(request: Request) -> dict[str, list[str]]:

@@ -17,9 +17,9 @@ from starlette.responses import RedirectResponse, Response
 from pipeline.build.outputs import Output
 from pipeline.errors import ProblemsFound
 from pipeline.languages import direction
-from pipeline.serve.context import ServeContext, first, form_of, is_https
+from pipeline.serve.context import ServeContext, first, with_session
 from pipeline.serve.reviewing import Decision, checked_lang, decide, language_name, review_view, unit_slug
-from pipeline.serve.security import COOKIE, cookie_header, token_matches
+from pipeline.serve.security import COOKIE
 from pipeline.serve.users import check_password
 from pipeline.translation.review import status_rows
 
@@ -66,9 +66,8 @@ async def review_decide(request: Request) -> Response:
     if isinstance(known, Response):
         return known
     name, lang = known
-    form = await form_of(request)
-    session = ctx.session(request)
-    if session is None or not token_matches(session.csrf, first(form, "csrf")):
+    form, session = await ctx.posted(request)
+    if session is None:
         return Response("refused: this form's session token is missing or wrong; reload the page", 403,
                         media_type="text/plain")
     if session.reviewer is None:
@@ -143,19 +142,15 @@ def login_form(request: Request) -> Response:
         return ctx.message(request, "No login here", ["this server acts for the reviewer it was started for"], 404)
     session = ctx.session(request)
     if session is not None:
-        response = ctx.page(request, "login.html", login_csrf=session.csrf)
-    else:
-        sid = ctx.sessions.start(None)
-        response = ctx.page(request, "login.html", login_csrf=ctx.sessions.by_id[sid].csrf)
-        response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
-    return response
+        return ctx.page(request, "login.html", login_csrf=session.csrf)
+    sid = ctx.sessions.start(None)
+    return with_session(ctx.page(request, "login.html", login_csrf=ctx.sessions.by_id[sid].csrf), request, sid)
 
 
 async def login(request: Request) -> Response:
     ctx: ServeContext = request.app.state.ctx
-    form = await form_of(request)
-    session = ctx.session(request)
-    if ctx.users is None or session is None or not token_matches(session.csrf, first(form, "csrf")):
+    form, session = await ctx.posted(request)
+    if ctx.users is None or session is None:
         return Response("refused: open the login page again", 403, media_type="text/plain")
     name = " ".join(first(form, "name").split())
     address = f"address:{request.client.host if request.client else '-'}"
@@ -169,19 +164,13 @@ async def login(request: Request) -> Response:
         return RedirectResponse("/login", 303)
     ctx.throttle.succeeded(f"name:{name.casefold()}", moment, address)
     ctx.sessions.end(request.cookies.get(COOKIE))
-    sid = ctx.sessions.start(name)
-    response = RedirectResponse("/review/", 303)
-    response.headers.append("Set-Cookie", cookie_header(sid, is_https(request)))
-    return response
+    return with_session(RedirectResponse("/review/", 303), request, ctx.sessions.start(name))
 
 
 async def logout(request: Request) -> Response:
     ctx: ServeContext = request.app.state.ctx
-    form = await form_of(request)
-    session = ctx.session(request)
-    if session is None or not token_matches(session.csrf, first(form, "csrf")):
+    _form, session = await ctx.posted(request)
+    if session is None:
         return Response("refused: reload the page and log out again", 403, media_type="text/plain")
     ctx.sessions.end(request.cookies.get(COOKIE))
-    response = RedirectResponse("/", 303)
-    response.headers.append("Set-Cookie", cookie_header("", is_https(request), max_age=0))
-    return response
+    return with_session(RedirectResponse("/", 303), request, "", max_age=0)
