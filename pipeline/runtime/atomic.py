@@ -16,11 +16,12 @@ to stop a writer at an exact moment instead of guessing one with a timer.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import Problem, ProblemsFound
@@ -54,6 +55,21 @@ def write_failed(shown: str, err: OSError) -> ProblemsFound:
     return ProblemsFound([Problem(shown, None, None, f"cannot write: {advice}")])
 
 
+@contextlib.contextmanager
+def _replacing(path: Path, shown: str | None) -> Iterator[Path]:
+    """A temporary name beside `path`, for the caller to write and rename over it. Whatever stops the
+    caller, the temporary file goes; a failed write is a `write_failed` problem naming `shown`."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        yield tmp
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(shown or str(path), err) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_bytes(path: Path, data: bytes, *, durable: bool = True, shown: str | None = None) -> bool:
     """Write `data` to `path` atomically; False when the file already held exactly that."""
     try:
@@ -62,8 +78,7 @@ def write_bytes(path: Path, data: bytes, *, durable: bool = True, shown: str | N
             return False
     except OSError:
         pass
-    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    try:
+    with _replacing(path, shown) as tmp:
         if path.is_dir() and not path.is_symlink():
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,12 +95,6 @@ def write_bytes(path: Path, data: bytes, *, durable: bool = True, shown: str | N
         fault_point("before-rename")
         os.replace(tmp, path)
         fault_point("after-rename")
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise write_failed(shown or str(path), err) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return True
 
 
@@ -97,20 +106,13 @@ def write_chunks(path: Path, chunks: Iterable[str], *, mode: int = 0o644, shown:
     """Write text made piece by piece atomically (never whole in memory), durably: a temporary file, made
     with `mode` from the start (a private file is never readable by others, not even for a moment), then
     renamed over `path` (a link there is replaced, never written through). The folder must exist."""
-    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    try:
+    with _replacing(path, shown) as tmp:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.writelines(chunks)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise write_failed(shown or str(path), err) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def is_leftover(path: Path) -> bool:
